@@ -1,0 +1,22 @@
+/// One program invocation on the Proxmox host: an argv, never a shell string.
+///
+/// The argv becomes a remote command line only in ``ShellQuoting/commandLine(_:)``.
+public struct Command: Hashable, Sendable, CustomStringConvertible {
+    /// Program first, then its arguments, exactly as the program must receive them.
+    public let argv: [String]
+    /// Whether running it twice is harmless. Only such commands may be retried after a lost connection.
+    public let isReadOnly: Bool
+
+    /// - Precondition: `argv` is not empty.
+    public init(_ argv: [String], isReadOnly: Bool) {
+        precondition(!argv.isEmpty, "a command needs a program")
+        self.argv = argv
+        self.isReadOnly = isReadOnly
+    }
+
+    /// The program name (`pvesh`, `qm`, `pct`).
+    public var program: String { argv[0] }
+
+    /// The command as it would be typed in a shell (quoted): for messages and logs.
+    public var description: String { ShellQuoting.commandLine(argv) }
+}

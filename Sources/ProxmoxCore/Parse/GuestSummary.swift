@@ -1,0 +1,96 @@
+/// One VM or container as `GET /cluster/resources --type vm` reports it.
+public struct GuestSummary: Codable, Hashable, Sendable {
+    /// Guest id.
+    public var vmid: Int
+    /// Guest name (VM name or container hostname); absent for some guests.
+    public var name: String?
+    /// Node the guest is on.
+    public var node: String
+    /// `running`, `stopped`, `paused`, ...
+    public var status: String
+    /// `qemu` or `lxc`.
+    public var type: GuestKind
+    /// Whether the guest is a template.
+    public var template: Bool
+    /// Tags, in the order Proxmox lists them.
+    public var tags: [String]
+    /// Config lock (`backup`, `snapshot`, `migrate`, ...), when locked.
+    public var lock: String?
+    /// CPU utilisation as a fraction of `maxcpu`.
+    public var cpu: Double?
+    /// Virtual CPUs.
+    public var maxcpu: Double?
+    /// Used memory in bytes.
+    public var mem: Int64?
+    /// Configured memory in bytes.
+    public var maxmem: Int64?
+    /// Used root disk in bytes (0 when the storage cannot tell).
+    public var disk: Int64?
+    /// Root disk size in bytes.
+    public var maxdisk: Int64?
+    /// Seconds since the guest started.
+    public var uptime: Int64?
+
+    public init(vmid: Int, name: String?, node: String, status: String, type: GuestKind, template: Bool = false,
+                tags: [String] = [], lock: String? = nil, cpu: Double? = nil, maxcpu: Double? = nil,
+                mem: Int64? = nil, maxmem: Int64? = nil, disk: Int64? = nil, maxdisk: Int64? = nil,
+                uptime: Int64? = nil) {
+        self.vmid = vmid
+        self.name = name
+        self.node = node
+        self.status = status
+        self.type = type
+        self.template = template
+        self.tags = tags
+        self.lock = lock
+        self.cpu = cpu
+        self.maxcpu = maxcpu
+        self.mem = mem
+        self.maxmem = maxmem
+        self.disk = disk
+        self.maxdisk = maxdisk
+        self.uptime = uptime
+    }
+}
+
+extension GuestSummary {
+    /// Parses the JSON array of `pvesh get /cluster/resources [--type vm] --output-format json`.
+    /// Entries of other types (node, storage, pool, sdn, network) are skipped, so the unfiltered
+    /// endpoint parses too.
+    public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [GuestSummary] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
+        var guests: [GuestSummary] = []
+        for entry in entries {
+            guard let type = entry["type"]?.stringValue.flatMap(GuestKind.init(rawValue:)) else { continue }
+            guard let vmid = entry["vmid"]?.intValue else {
+                throw ParseFailure("a \(type.rawValue) entry has no 'vmid' field")
+            }
+            guard let node = entry["node"]?.stringValue else {
+                throw ParseFailure("guest \(vmid) has no 'node' field")
+            }
+            guests.append(GuestSummary(
+                vmid: Int(vmid),
+                name: entry["name"]?.stringValue,
+                node: node,
+                status: entry["status"]?.stringValue ?? "unknown",
+                type: type,
+                template: entry["template"]?.boolValue ?? false,
+                tags: parseTags(entry["tags"]?.stringValue),
+                lock: entry["lock"]?.stringValue,
+                cpu: entry["cpu"]?.doubleValue,
+                maxcpu: entry["maxcpu"]?.doubleValue,
+                mem: entry["mem"]?.intValue,
+                maxmem: entry["maxmem"]?.intValue,
+                disk: entry["disk"]?.intValue,
+                maxdisk: entry["maxdisk"]?.intValue,
+                uptime: entry["uptime"]?.intValue))
+        }
+        return guests.sorted { $0.vmid < $1.vmid }
+    }
+
+    /// Proxmox stores tags `;`-separated and accepts `,` and spaces on input.
+    static func parseTags(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }).map(String.init)
+    }
+}

@@ -1,0 +1,68 @@
+/// One cluster node as `GET /nodes` reports it.
+public struct NodeSummary: Codable, Hashable, Sendable {
+    /// Node name.
+    public var node: String
+    /// `online`, `offline` or `unknown`.
+    public var status: String
+    /// CPU utilisation as a fraction of all cores (0.0-1.0); absent when offline.
+    public var cpu: Double?
+    /// Number of CPU threads.
+    public var maxcpu: Int?
+    /// Used memory in bytes.
+    public var mem: Int64?
+    /// Total memory in bytes.
+    public var maxmem: Int64?
+    /// Used root filesystem space in bytes.
+    public var disk: Int64?
+    /// Root filesystem size in bytes.
+    public var maxdisk: Int64?
+    /// Seconds since boot.
+    public var uptime: Int64?
+    /// Subscription support level (empty without subscription).
+    public var level: String?
+
+    public init(node: String, status: String, cpu: Double? = nil, maxcpu: Int? = nil, mem: Int64? = nil,
+                maxmem: Int64? = nil, disk: Int64? = nil, maxdisk: Int64? = nil, uptime: Int64? = nil,
+                level: String? = nil) {
+        self.node = node
+        self.status = status
+        self.cpu = cpu
+        self.maxcpu = maxcpu
+        self.mem = mem
+        self.maxmem = maxmem
+        self.disk = disk
+        self.maxdisk = maxdisk
+        self.uptime = uptime
+        self.level = level
+    }
+}
+
+extension NodeSummary {
+    /// Parses the JSON array of `pvesh get /nodes --output-format json`.
+    public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [NodeSummary] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of nodes") }
+        return try entries.map { entry throws(ParseFailure) in
+            guard let node = entry["node"]?.stringValue, !node.isEmpty else {
+                throw ParseFailure("a node entry has no 'node' field")
+            }
+            return NodeSummary(
+                node: node,
+                status: entry["status"]?.stringValue ?? "unknown",
+                cpu: entry["cpu"]?.doubleValue,
+                maxcpu: entry["maxcpu"]?.intValue.map { Int($0) },
+                mem: entry["mem"]?.intValue,
+                maxmem: entry["maxmem"]?.intValue,
+                disk: entry["disk"]?.intValue,
+                maxdisk: entry["maxdisk"]?.intValue,
+                uptime: entry["uptime"]?.intValue,
+                level: entry["level"]?.stringValue)
+        }
+    }
+}
+
+/// Why output could not be turned into a typed value; the engine adds which command produced it.
+public struct ParseFailure: Error, Equatable, Sendable {
+    /// What was wrong, in one line.
+    public let detail: String
+    public init(_ detail: String) { self.detail = detail }
+}

@@ -1,0 +1,107 @@
+import CLibSSH2
+import CSSHShim
+import Foundation
+import Logging
+import Synchronization
+
+/// `libssh2_init` is not thread-safe; Swift runs a global's initialiser exactly once.
+private let libssh2Initialised: Int32 = libssh2_init(0)
+
+/// One SSH connection to one host, reused for every command, with many commands in flight on it
+/// at once (one channel each).
+///
+/// libssh2 sessions are not thread-safe and block in places, so each connection is driven by a
+/// thread of its own that never touches Swift's shared executor; callers talk to it through
+/// ``execute(_:timeout:)``, which is `async` and `Sendable`. The connection is opened lazily on the
+/// first command and again after it broke.
+public final class SSHConnection: Sendable {
+    /// Where this connection goes.
+    public let endpoint: SSHEndpoint
+    private let inbox: Inbox
+    private let wakePipe: (read: Int32, write: Int32)
+
+    /// - Parameters:
+    ///   - maxChannels: channels in flight at once; more commands wait in a FIFO queue. Kept below
+    ///     sshd's default `MaxSessions` (10).
+    public init(endpoint: SSHEndpoint, maxChannels: Int = 8, logger: Logger = Logger(label: "ssh")) {
+        _ = libssh2Initialised
+        self.endpoint = endpoint
+        inbox = Inbox()
+        var descriptors: [Int32] = [0, 0]
+        if pipe(&descriptors) != 0 {
+            fatalError("pipe failed: \(errnoText())")
+        }
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        }
+        wakePipe = (descriptors[0], descriptors[1])
+        let loop = SessionLoop(endpoint: endpoint, maxChannels: maxChannels, inbox: inbox,
+                               wakeDescriptor: descriptors[0], logger: logger)
+        let thread = Thread { loop.run() }
+        thread.name = "ssh \(endpoint.host):\(endpoint.port)"
+        thread.start()
+    }
+
+    deinit {
+        close()
+        // The loop thread owns the read end and closes it when it ends.
+        Glibc.close(wakePipe.write)
+    }
+
+    /// Runs `commandLine` through the remote user's shell and returns its output.
+    ///
+    /// Throws ``SSHError/timedOut(seconds:)`` when it has not finished within `timeout` (the remote
+    /// process may still be running), and ``SSHError/connectionLost(endpoint:reason:)`` when the
+    /// connection broke while it ran (its effect is then unknown).
+    public func execute(_ commandLine: String, timeout: Duration) async throws -> ExecResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let now = ContinuousClock.now
+            let request = ExecRequest(commandLine: commandLine, started: now, deadline: now + timeout,
+                                      timeout: timeout, continuation: continuation)
+            let accepted = inbox.state.withLock { inbox -> Bool in
+                guard !inbox.closed else { return false }
+                inbox.requests.append(request)
+                return true
+            }
+            guard accepted else {
+                continuation.resume(throwing: SSHError.closed)
+                return
+            }
+            wake()
+        }
+    }
+
+    /// Ends the connection; commands still waiting fail with ``SSHError/closed``.
+    public func close() {
+        let first = inbox.state.withLock { inbox -> Bool in
+            defer { inbox.closed = true }
+            return !inbox.closed
+        }
+        if first { wake() }
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakePipe.write, &byte, 1)
+    }
+}
+
+/// A command handed from a caller to the connection's thread.
+struct ExecRequest: Sendable {
+    let commandLine: String
+    let started: ContinuousClock.Instant
+    let deadline: ContinuousClock.Instant
+    let timeout: Duration
+    let continuation: CheckedContinuation<ExecResult, any Error>
+}
+
+/// Requests handed from callers to the loop thread, and whether the connection was closed.
+final class Inbox: Sendable {
+    struct State {
+        var requests: [ExecRequest] = []
+        var closed = false
+    }
+
+    let state = Mutex(State())
+}

@@ -1,0 +1,19 @@
+import Foundation
+import PVESimulator
+
+// Multi-call binary: installed (or symlinked) as `pvesh`, `qm` and `pct`, it acts as the program
+// it was called as. This is a SIMULATED Proxmox VE host, for demos and tests only.
+let environment = ProcessInfo.processInfo.environment
+var arguments = Array(CommandLine.arguments.dropFirst())
+var program = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+if program == "pve-sim" {
+    // `pve-sim pvesh get /nodes ...`: the program name comes first.
+    program = arguments.first ?? ""
+    arguments = Array(arguments.dropFirst())
+}
+let output = SimulatorCLI.run(
+    program: program, arguments: arguments, environment: environment,
+    store: StateStore.fromEnvironment(environment))
+FileHandle.standardOutput.write(Data(output.stdout))
+FileHandle.standardError.write(Data(output.stderr))
+exit(output.exitStatus)
