@@ -1,0 +1,65 @@
+import Foundation
+import ProxmoxCore
+import SSHClient
+
+/// How to reach the Proxmox host, from the environment (layered configuration arrives later).
+public struct ConnectionSettings: Sendable {
+    /// SSH login and trust settings.
+    public var endpoint: SSHEndpoint
+    /// Deadline for one command.
+    public var commandTimeout: Duration
+    /// Transport when a tool call does not name one.
+    public var defaultTransport: TransportPreference
+
+    /// Reads `PROXMOX_HOST`, `PROXMOX_SSH_PORT`, `PROXMOX_SSH_USER`, `PROXMOX_SSH_KEY_PATH`,
+    /// `PROXMOX_SSH_KNOWN_HOSTS`, `PROXMOX_TIMEOUT` (ms) and `PROXMOX_DEFAULT_TRANSPORT`.
+    /// Every problem is reported at once, each naming its variable.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> ConnectionSettings {
+        var problems: [String] = []
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        let host = value("PROXMOX_HOST")
+        if host == nil { problems.append("PROXMOX_HOST is not set (the Proxmox node to log in to); or run with --simulator") }
+        var port = 22
+        if let text = value("PROXMOX_SSH_PORT") {
+            if let number = Int(text), (1...65535).contains(number) { port = number } else {
+                problems.append("PROXMOX_SSH_PORT='\(text)' is not a TCP port (1-65535)")
+            }
+        }
+        var timeout = Duration.seconds(60)
+        if let text = value("PROXMOX_TIMEOUT") {
+            if let number = Int(text), number > 0 { timeout = .milliseconds(number) } else {
+                problems.append("PROXMOX_TIMEOUT='\(text)' is not a positive number of milliseconds")
+            }
+        }
+        var transport = TransportPreference.auto
+        if let text = value("PROXMOX_DEFAULT_TRANSPORT") {
+            if let parsed = TransportPreference(rawValue: text) { transport = parsed } else {
+                problems.append("PROXMOX_DEFAULT_TRANSPORT='\(text)' is not one of ssh, api, auto")
+            }
+        }
+        guard problems.isEmpty, let host else { throw ConfigurationError(problems: problems) }
+        let endpoint = SSHEndpoint(
+            host: host, port: port, user: value("PROXMOX_SSH_USER") ?? "root",
+            privateKeyPath: expand(value("PROXMOX_SSH_KEY_PATH") ?? "~/.ssh/id_ed25519", home: home),
+            passphrase: environment["PROXMOX_SSH_KEY_PASSPHRASE"],
+            knownHostsPath: expand(value("PROXMOX_SSH_KNOWN_HOSTS") ?? "~/.ssh/known_hosts", home: home))
+        return ConnectionSettings(endpoint: endpoint, commandTimeout: timeout, defaultTransport: transport)
+    }
+
+    static func expand(_ path: String, home: String) -> String {
+        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+    }
+}
+
+/// The configuration has problems; `description` lists each on its own line.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// One line per problem.
+    public let problems: [String]
+    public var description: String {
+        "configuration problems:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+    }
+}

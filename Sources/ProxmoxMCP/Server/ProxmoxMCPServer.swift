@@ -1,0 +1,46 @@
+import Logging
+import MCP
+import ProxmoxCore
+
+/// Wires the tool catalog to the SDK's `Server`.
+public enum ProxmoxMCPServer {
+    /// The version reported to clients.
+    public static let version = "0.1.0"
+
+    /// A server with every catalog tool registered, not yet started.
+    public static func make(environment: ToolEnvironment, logger: Logger) async -> Server {
+        let instructions = environment.simulated
+            ? "This server is connected to a SIMULATED Proxmox VE cluster (no real host). Results are illustrative."
+            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh)."
+        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions,
+                            capabilities: .init(tools: .init(listChanged: false)))
+        let tools = ToolCatalog.all
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: tools.map(\.tool))
+        }
+        await server.withMethodHandler(CallTool.self) { parameters in
+            guard let definition = tools.first(where: { $0.name == parameters.name }) else {
+                throw MCPError.invalidParams("unknown tool '\(parameters.name.prefix(64))'")
+            }
+            return await call(definition, parameters.arguments, environment: environment, logger: logger)
+        }
+        return server
+    }
+
+    /// Runs one call; every failure becomes a tool error with one actionable line.
+    static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
+                     logger: Logger) async -> CallTool.Result {
+        let label = environment.simulated ? "[simulated cluster] " : ""
+        do {
+            let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
+            let output = try await definition.run(parsed, environment)
+            return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
+                                   structuredContent: output.structured as Value?, isError: false)
+        } catch {
+            let message = (error as? ProxmoxError)?.description ?? "internal error: \(error)"
+            logger.notice("tool failed", metadata: ["tool": "\(definition.name)", "error": "\(message)"])
+            return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
+                                   isError: true)
+        }
+    }
+}
