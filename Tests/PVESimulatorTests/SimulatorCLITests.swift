@@ -1,0 +1,113 @@
+import Foundation
+import ProxmoxCore
+import PVESimulator
+import Testing
+import TestSupport
+
+@Suite struct SimulatorCLITests {
+    func run(_ program: String, _ arguments: [String], store: StateStore = StateStore(),
+             environment: [String: String] = [:]) -> CommandOutput {
+        SimulatorCLI.run(program: program, arguments: arguments, environment: environment, store: store)
+    }
+
+    @Test func nodesAnswerInPveshsExactFormat() throws {
+        let output = run("pvesh", ["get", "/nodes", "--output-format", "json"])
+        #expect(output.exitStatus == 0)
+        #expect(output.stderr.isEmpty)
+        let text = output.stdoutText
+        #expect(text.hasSuffix("}]\n"))
+        #expect(text.filter { $0 == "\n" }.count == 1)
+        #expect(text.hasPrefix(#"[{"cpu":0.0412,"disk":9126805504,"id":"node/pve1","level":"","maxcpu":16,"#))
+        #expect(text.contains(#"{"id":"node/pve3","node":"pve3","ssl_fingerprint":"#))
+        // What the engine's parser reads back from it.
+        let nodes = try NodeSummary.parseList(JSONValue.parse(output.stdout))
+        #expect(nodes.map(\.node) == ["pve1", "pve2", "pve3"])
+        #expect(nodes.map(\.status) == ["online", "online", "offline"])
+        #expect(nodes[2].cpu == nil)
+        // Re-rendering what was printed gives the same bytes: keys sorted, compact, one newline.
+        #expect(PerlJSONStyle.compact(try JSONValue.parse(output.stdout)) == text)
+    }
+
+    @Test func clusterResourcesOfTypeVM() throws {
+        let output = run("pvesh", ["get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
+        let guests = try GuestSummary.parseList(JSONValue.parse(output.stdout))
+        #expect(guests.map(\.vmid) == [100, 101, 102, 200, 201, 202, 9000])
+        #expect(guests.filter { $0.type == .lxc }.map(\.vmid) == [200, 201, 202])
+        #expect(guests.first { $0.vmid == 202 }?.status == "unknown")  // its node is offline
+        #expect(guests.first { $0.vmid == 9000 }?.template == true)
+        #expect(guests.first { $0.vmid == 100 }?.tags == ["prod", "web"])
+        #expect(output.stdoutText.contains(#""tags":"prod;web""#))
+    }
+
+    @Test func optionSpellingsAreEquivalent() {
+        let reference = run("pvesh", ["get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
+        for spelling in [["--type=vm", "--output-format=json"], ["-type", "vm", "-output-format", "json"]] {
+            #expect(run("pvesh", ["get", "cluster/resources/"] + spelling) == reference)
+        }
+    }
+
+    @Test func errorsLookLikeProxmox() {
+        let noHandler = run("pvesh", ["get", "/nodes/pve1/nosuch", "--output-format", "json"])
+        #expect(noHandler == CommandOutput(stdout: [], stderr: Array("No 'get' handler defined for '/nodes/pve1/nosuch'\n".utf8), exitStatus: 1))
+        let badType = run("pvesh", ["get", "/cluster/resources", "--type", "disk"])
+        #expect(badType.exitStatus == 255)
+        #expect(badType.stderrText == "400 Parameter verification failed.\ntype: value 'disk' does not have a value in the enumeration 'vm, storage, node, sdn'\n")
+        let extra = run("pvesh", ["get", "/nodes", "--bogus", "1"])
+        #expect(extra.stderrText == "400 Parameter verification failed.\nbogus: property is not defined in schema and the schema does not allow additional properties\n")
+        let verb = run("pvesh", ["fetch", "/nodes"])
+        #expect(verb.exitStatus == 255)
+        #expect(verb.stderrText.hasPrefix("ERROR: unknown command 'pvesh fetch'\nUSAGE: pvesh <COMMAND> [ARGS] [OPTIONS]\n"))
+        let missing = run("ls", [])
+        #expect(missing.exitStatus == 127)
+    }
+
+    @Test func qmListShowsTheLocalNodeOnly() {
+        let pve1 = run("qm", ["list"])
+        #expect(pve1.stdoutText == """
+                  VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       
+                   100 web01                running    4096              32.00 10100     
+                   101 db01                 running    8192             100.00 10101     
+                  9000 debian-12-template   stopped    2048              10.00 0         
+
+            """)
+        let pve2 = run("pct", ["list"], environment: ["PVE_SIM_NODE": "pve2"])
+        #expect(pve2.stdoutText == """
+            VMID       Status     Lock         Name                
+            201        running                 proxy               
+
+            """)
+    }
+
+    @Test func stateFileIsCreatedAndShared() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pve-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.json").path
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let first = StateStore(file: path)
+        let before = run("pvesh", ["get", "/nodes", "--output-format", "json"], store: first)
+        #expect(FileManager.default.fileExists(atPath: path))
+        // A change made through one store is seen by another process's store on the same file.
+        try first.modify { cluster in cluster.nodes[1].online = false }
+        let second = StateStore(file: path)
+        let after = try NodeSummary.parseList(JSONValue.parse(
+            run("pvesh", ["get", "/nodes", "--output-format", "json"], store: second).stdout))
+        #expect(after.map(\.status) == ["online", "offline", "offline"])
+        #expect(before != run("pvesh", ["get", "/nodes", "--output-format", "json"], store: second))
+        // A corrupt file is reported plainly, as the simulator's problem.
+        try "not json".write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = run("pvesh", ["get", "/nodes"], store: StateStore(file: path))
+        #expect(broken.exitStatus == 2)
+        #expect(broken.stderrText.hasPrefix("pve-sim (simulated Proxmox): state file \(path) is not a simulator state"))
+    }
+
+    @Test func inProcessRunnerMatchesTheCLI() async throws {
+        let runner = SimulatedRunner()
+        let output = try await runner.run(Command(["pvesh", "get", "/nodes", "--output-format", "json"], isReadOnly: true))
+        #expect(output.stdout == run("pvesh", ["get", "/nodes", "--output-format", "json"]).stdout)
+        let engine = ProxmoxEngine(runner: runner)
+        let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve1"))
+        #expect(vms.value.map(\.vmid) == [100, 101, 9000])
+        #expect(vms.command.argv == ["pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
+    }
+}

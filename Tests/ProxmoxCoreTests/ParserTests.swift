@@ -1,0 +1,75 @@
+import Foundation
+import ProxmoxCore
+import Testing
+import TestSupport
+
+@Suite struct ParserTests {
+    @Test func nodesFromARealCapture() throws {
+        let nodes = try NodeSummary.parseList(JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-nodes.json")))
+        #expect(nodes.map(\.node) == ["node1", "node2", "node3", "node4"])
+        #expect(nodes[0] == NodeSummary(
+            node: "node1", status: "online", cpu: 0.00348605577689243, maxcpu: 12, mem: 11_508_809_728,
+            maxmem: 33_568_288_768, disk: 2_310_930_432, maxdisk: 940_743_983_104, uptime: 2_236_708, level: ""))
+        #expect(nodes[3].maxcpu == 8)
+        #expect(nodes[3].mem == 2_268_295_168)
+    }
+
+    @Test func guestsFromARealCaptureSkipNodesAndStorage() throws {
+        let guests = try GuestSummary.parseList(
+            JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-cluster-resources.json")))
+        #expect(guests.map(\.vmid) == [100, 101, 102, 200])
+        #expect(guests[0] == GuestSummary(
+            vmid: 100, name: "server1", node: "node2", status: "running", type: .qemu, template: false, tags: [],
+            lock: nil, cpu: 0.0249060195469461, maxcpu: 1, mem: 842_551_296, maxmem: 1_073_741_824, disk: 0,
+            maxdisk: 34_359_738_368, uptime: 874_350))
+        #expect(guests[1].template == true)
+        #expect(guests[1].status == "stopped")
+        #expect(guests[2].tags == ["go-proxmox+cloud-init"])
+        #expect(guests[3].name == "VM 200")
+    }
+
+    @Test func restBodyWithDataWrapperIsNotAList() throws {
+        // The API-order file is a REST body ({"data": [...]}), which pvesh never prints.
+        let document = try JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-cluster-resources.api-order.json"))
+        #expect(throws: ParseFailure("expected a JSON array of resources")) { try GuestSummary.parseList(document) }
+        // Its content, unwrapped, parses to the same guests as the normalised capture.
+        let unwrapped = try GuestSummary.parseList(document["data"]!)
+        let normalised = try GuestSummary.parseList(
+            JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-cluster-resources.json")))
+        #expect(unwrapped == normalised)
+    }
+
+    @Test func toleratesStringNumbersAndMissingFields() throws {
+        let text = #"[{"type":"lxc","vmid":"106","node":"pve","status":"running","template":"1","maxmem":"536870912"}]"#
+        let guests = try GuestSummary.parseList(JSONValue.parse(Array(text.utf8)))
+        #expect(guests == [GuestSummary(vmid: 106, name: nil, node: "pve", status: "running", type: .lxc,
+                                        template: true, maxmem: 536_870_912)])
+    }
+
+    @Test func malformedEntriesAreTypedFailures() throws {
+        #expect(throws: ParseFailure("a qemu entry has no 'vmid' field")) {
+            try GuestSummary.parseList(JSONValue.parse(Array(#"[{"type":"qemu","node":"a"}]"#.utf8)))
+        }
+        #expect(throws: ParseFailure("a node entry has no 'node' field")) {
+            try NodeSummary.parseList(JSONValue.parse(Array(#"[{"status":"online"}]"#.utf8)))
+        }
+        #expect(throws: ParseFailure("expected a JSON array of nodes")) {
+            try NodeSummary.parseList(JSONValue.parse(Array(#"{"node":"x"}"#.utf8)))
+        }
+    }
+
+    /// Parsing and rendering back must reproduce pvesh's bytes exactly: the simulator relies on it.
+    @Test(arguments: ["samples/pvesh-get-nodes.json", "samples/pvesh-get-cluster-resources.json",
+                      "samples/pvesh-get-cluster-status.json", "samples/pvesh-get-qemu-VMID-status-current.json"])
+    func compactJSONRoundTripsByteForByte(_ name: String) throws {
+        let original = try Paths.fixtureBytes(name)
+        let rendered = PerlJSONStyle.compact(try JSONValue.parse(original))
+        #expect(Array(rendered.utf8) == original)
+    }
+
+    @Test func prettyJSONRoundTripsByteForByte() throws {
+        let original = try Paths.fixtureBytes("samples/pvesh-get-lxc-VMID-config.pve7.json-pretty.txt")
+        let rendered = PerlJSONStyle.pretty(try JSONValue.parse(original))
+        #expect(String(decoding: original, as: UTF8.self) == rendered)
+    }
+}

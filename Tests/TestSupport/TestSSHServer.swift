@@ -1,0 +1,178 @@
+import Foundation
+
+/// A real OpenSSH `sshd` for the tests: 127.0.0.1 on a free port, throwaway host and client keys,
+/// the project's simulator installed as `pvesh`, `qm` and `pct` on the session's PATH, its state in
+/// a file of its own. Runs as whoever runs the tests: as root it logs in as root, as an ordinary
+/// user it runs unprivileged on a high port and logs in as that user.
+public final class TestSSHServer: @unchecked Sendable {
+    /// Folder holding keys, config, state and log; removed by ``stop()``.
+    public let directory: URL
+    public let port: Int
+    public let user: String
+    /// Client private key (ed25519) whose public half is authorised.
+    public let clientKeyPath: String
+    /// known_hosts listing this server's ed25519 and ecdsa host keys for `[127.0.0.1]:port`.
+    public let knownHostsPath: String
+    /// The simulator's state file (`PVE_SIM_STATE` in every session).
+    public let statePath: String
+    /// Host key public files, for fingerprint checks.
+    public let hostKeyPublicPaths: [String]
+    private let process: Process
+
+    /// Starts sshd and waits until it accepts connections.
+    public init(simulatorBinary: String) throws {
+        let base = try Self.makeTemporaryDirectory()
+        directory = base
+        user = Self.currentUser()
+        let path = { (name: String) in base.appendingPathComponent(name).path }
+        clientKeyPath = path("client_ed25519")
+        knownHostsPath = path("known_hosts")
+        statePath = path("pve-sim-state.json")
+
+        let keygen = "/usr/bin/ssh-keygen"
+        for (file, type) in [("host_ed25519", "ed25519"), ("host_ecdsa", "ecdsa"), ("client_ed25519", "ed25519")] {
+            try Subprocess.run(keygen, ["-q", "-t", type, "-N", "", "-C", "test-\(file)", "-f", path(file)])
+        }
+        hostKeyPublicPaths = [path("host_ed25519.pub"), path("host_ecdsa.pub")]
+        try FileManager.default.copyItem(atPath: path("client_ed25519.pub"), toPath: path("authorized_keys"))
+
+        let binDirectory = base.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
+        for tool in ["pvesh", "qm", "pct"] {
+            try FileManager.default.createSymbolicLink(atPath: binDirectory.appendingPathComponent(tool).path,
+                                                       withDestinationPath: simulatorBinary)
+        }
+        if getuid() == 0 {
+            // sshd insists on its privilege-separation directory when started as root.
+            try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+        }
+
+        var lastError = "sshd did not start"
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            let config = """
+                Port \(port)
+                ListenAddress 127.0.0.1
+                HostKey \(path("host_ed25519"))
+                HostKey \(path("host_ecdsa"))
+                PidFile \(path("sshd.pid"))
+                AuthorizedKeysFile \(path("authorized_keys"))
+                StrictModes no
+                PubkeyAuthentication yes
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                UsePAM no
+                PermitRootLogin prohibit-password
+                LogLevel ERROR
+                SetEnv PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(path("pve-sim-state.json")) PVE_SIM_NODE=pve1
+
+                """
+            try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
+            try Subprocess.run("/usr/sbin/sshd", ["-t", "-f", path("sshd_config")])
+            let sshd = Process()
+            sshd.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
+            sshd.arguments = ["-D", "-e", "-f", path("sshd_config")]
+            _ = FileManager.default.createFile(atPath: path("sshd.log"), contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path("sshd.log")))
+            sshd.standardError = log
+            sshd.standardOutput = log
+            sshd.standardInput = FileHandle.nullDevice
+            try sshd.run()
+            if Self.waitForListener(port: port, process: sshd) {
+                self.port = port
+                self.process = sshd
+                var knownHosts = ""
+                for file in hostKeyPublicPaths {
+                    let fields = try String(contentsOfFile: file, encoding: .utf8).split(separator: " ")
+                    knownHosts += "[127.0.0.1]:\(port) \(fields[0]) \(fields[1])\n"
+                }
+                try knownHosts.write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
+                return
+            }
+            sshd.terminate()
+            sshd.waitUntilExit()
+            lastError = (try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? lastError
+        }
+        throw TestSetupError("sshd did not start: \(lastError)")
+    }
+
+    /// Stops sshd and removes the folder.
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `ssh-keygen -lf` of a public key: `SHA256:…`.
+    public func fingerprint(ofPublicKey path: String) throws -> String {
+        let output = try Subprocess.run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
+        return String(output.split(separator: " ")[1])
+    }
+
+    /// Writes a file in the server's folder and returns its path.
+    public func writeFile(_ name: String, _ contents: String) throws -> String {
+        let file = directory.appendingPathComponent(name).path
+        try contents.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// Generates another ed25519 key pair in the server's folder; returns the private key's path.
+    public func generateKey(_ name: String) throws -> String {
+        let file = directory.appendingPathComponent(name).path
+        try Subprocess.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", file])
+        return file
+    }
+
+    private static func currentUser() -> String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "root"
+    }
+
+    private static func makeTemporaryDirectory() throws -> URL {
+        var template = Array("/tmp/mcp-proxmox-sshd-XXXXXX".utf8CString)
+        guard let result = mkdtemp(&template) else { throw TestSetupError("mkdtemp failed") }
+        return URL(fileURLWithPath: String(cString: result))
+    }
+
+    /// A port the kernel just handed out on 127.0.0.1 (free at that moment; sshd start is retried if taken).
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestSetupError("socket failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw TestSetupError("cannot bind 127.0.0.1:0") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func waitForListener(port: Int, process: Process) -> Bool {
+        for _ in 0..<200 {
+            guard process.isRunning else { return false }
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            close(descriptor)
+            if connected { return true }
+            usleep(25_000)
+        }
+        return false
+    }
+}
