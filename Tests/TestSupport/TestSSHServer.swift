@@ -17,7 +17,7 @@ public final class TestSSHServer: @unchecked Sendable {
     public let statePath: String
     /// Host key public files, for fingerprint checks.
     public let hostKeyPublicPaths: [String]
-    private let process: Process
+    private var pid: pid_t
 
     /// Starts sshd and waits until it accepts connections.
     public init(simulatorBinary: String) throws {
@@ -70,18 +70,13 @@ public final class TestSSHServer: @unchecked Sendable {
                 """
             try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
             try Subprocess.run("/usr/sbin/sshd", ["-t", "-f", path("sshd_config")])
-            let sshd = Process()
-            sshd.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-            sshd.arguments = ["-D", "-e", "-f", path("sshd_config")]
-            _ = FileManager.default.createFile(atPath: path("sshd.log"), contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path("sshd.log")))
-            sshd.standardError = log
-            sshd.standardOutput = log
-            sshd.standardInput = FileHandle.nullDevice
-            try sshd.run()
-            if Self.waitForListener(port: port, process: sshd) {
+            // Not Foundation's Process: sshd closes the descriptors it inherits, which Process on
+            // Linux takes for the child's exit, after which it blocks in waitpid and stops
+            // reaping every later child of the test process.
+            let sshd = try Self.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", path("sshd_config")], log: path("sshd.log"))
+            if Self.waitForListener(port: port, pid: sshd) {
                 self.port = port
-                self.process = sshd
+                self.pid = sshd
                 var knownHosts = ""
                 for file in hostKeyPublicPaths {
                     let fields = try String(contentsOfFile: file, encoding: .utf8).split(separator: " ")
@@ -90,8 +85,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 try knownHosts.write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
                 return
             }
-            sshd.terminate()
-            sshd.waitUntilExit()
+            Self.terminate(sshd)
             lastError = (try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? lastError
         }
         throw TestSetupError("sshd did not start: \(lastError)")
@@ -99,9 +93,9 @@ public final class TestSSHServer: @unchecked Sendable {
 
     /// Stops sshd and removes the folder.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        if pid > 0 {
+            Self.terminate(pid)
+            pid = 0
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -156,9 +150,36 @@ public final class TestSSHServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func waitForListener(port: Int, process: Process) -> Bool {
+    /// Starts a program with stdin from /dev/null and stdout/stderr appended to `log`.
+    private static func spawn(_ executable: String, _ arguments: [String], log: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard status == 0 else { throw TestSetupError("cannot start \(executable): \(String(cString: strerror(status)))") }
+        return pid
+    }
+
+    private static func terminate(_ pid: pid_t) {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    private static func waitForListener(port: Int, pid: pid_t) -> Bool {
         for _ in 0..<200 {
-            guard process.isRunning else { return false }
+            guard isRunning(pid) else { return false }
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)

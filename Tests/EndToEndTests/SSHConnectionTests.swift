@@ -1,0 +1,124 @@
+import Foundation
+import ProxmoxCore
+import ProxmoxMCP
+import SSHClient
+import Testing
+import TestSupport
+
+/// libssh2 against a real OpenSSH sshd on 127.0.0.1.
+@Suite struct SSHConnectionTests {
+    @Test func execSeparatesStdoutStderrAndExitStatus() async throws {
+        let fixture = try SSHFixture()
+        let connection = fixture.connection()
+        let result = try await connection.execute("echo out; echo err >&2; printf tail; exit 3", timeout: .seconds(10))
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "out\ntail")
+        #expect(String(decoding: result.stderr, as: UTF8.self) == "err\n")
+        #expect(result.exitStatus == 3)
+        #expect(result.exitSignal == nil)
+        let killed = try await connection.execute("kill -TERM $$", timeout: .seconds(10))
+        #expect(killed.exitSignal == "TERM")
+        #expect(killed.exitStatus == 143)
+        let large = try await connection.execute("head -c 3000000 /dev/zero", timeout: .seconds(20))
+        #expect(large.stdout.count == 3_000_000)
+        #expect(large.stdout.allSatisfy { $0 == 0 })
+    }
+
+    @Test func oneSessionCarriesManyCommandsAlsoConcurrently() async throws {
+        let fixture = try SSHFixture()
+        let connection = fixture.connection()
+        // $SSH_CONNECTION names the client's TCP port: the same value means the same TCP connection.
+        var seen = Set<String>()
+        for _ in 0..<10 {
+            let result = try await connection.execute("echo $SSH_CONNECTION", timeout: .seconds(10))
+            seen.insert(String(decoding: result.stdout, as: UTF8.self))
+        }
+        // 20 at once: more than the 8 channels in flight, so some wait in the queue.
+        let concurrent = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let result = try await connection.execute("sleep 0.2; echo $SSH_CONNECTION", timeout: .seconds(20))
+                    #expect(result.exitStatus == 0, "command \(index)")
+                    return String(decoding: result.stdout, as: UTF8.self)
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(concurrent.count == 20)
+        seen.formUnion(concurrent)
+        #expect(seen.count == 1)
+        #expect(seen.first?.hasPrefix("127.0.0.1 ") == true)
+    }
+
+    @Test func deadlineEndsTheWaitAndTheConnectionLivesOn() async throws {
+        let fixture = try SSHFixture()
+        let connection = fixture.connection()
+        await #expect(throws: SSHError.timedOut(seconds: 0.3)) {
+            try await connection.execute("sleep 3", timeout: .milliseconds(300))
+        }
+        let after = try await connection.execute("echo alive", timeout: .seconds(10))
+        #expect(after.stdout == Array("alive\n".utf8))
+    }
+
+    @Test func unknownHostKeyIsRefusedWithItsFingerprintAndLine() async throws {
+        let fixture = try SSHFixture()
+        let emptyKnownHosts = try fixture.server.writeFile("empty_known_hosts", "")
+        let expected = try fixture.server.fingerprint(ofPublicKey: fixture.server.hostKeyPublicPaths[0])
+        let publicKey = try String(contentsOfFile: fixture.server.hostKeyPublicPaths[0], encoding: .utf8)
+            .split(separator: " ")
+        let line = "[127.0.0.1]:\(fixture.server.port) ssh-ed25519 \(publicKey[1])"
+        for knownHosts in [emptyKnownHosts, fixture.server.directory.appendingPathComponent("absent").path] {
+            await #expect(throws: SSHError.unknownHostKey(
+                endpoint: "\(fixture.server.user)@127.0.0.1:\(fixture.server.port)",
+                fingerprint: "ssh-ed25519 \(expected)", knownHostsPath: knownHosts, knownHostsLine: line)) {
+                try await fixture.connection(knownHosts: knownHosts).execute("true", timeout: .seconds(10))
+            }
+        }
+    }
+
+    @Test func changedHostKeyIsRefused() async throws {
+        let fixture = try SSHFixture()
+        let impostor = try fixture.server.generateKey("other_host_key")
+        let fields = try String(contentsOfFile: impostor + ".pub", encoding: .utf8).split(separator: " ")
+        let knownHosts = try fixture.server.writeFile(
+            "changed_known_hosts", "[127.0.0.1]:\(fixture.server.port) \(fields[0]) \(fields[1])\n")
+        let offered = try fixture.server.fingerprint(ofPublicKey: fixture.server.hostKeyPublicPaths[0])
+        await #expect(throws: SSHError.hostKeyMismatch(
+            endpoint: "\(fixture.server.user)@127.0.0.1:\(fixture.server.port)",
+            fingerprint: "ssh-ed25519 \(offered)", knownHostsPath: knownHosts)) {
+            try await fixture.connection(knownHosts: knownHosts).execute("true", timeout: .seconds(10))
+        }
+    }
+
+    @Test func hashedKnownHostsEntriesAreUnderstood() async throws {
+        let fixture = try SSHFixture()
+        let hashed = try fixture.server.writeFile("hashed_known_hosts",
+                                                  try String(contentsOfFile: fixture.server.knownHostsPath, encoding: .utf8))
+        try Subprocess.run("/usr/bin/ssh-keygen", ["-H", "-f", hashed])
+        #expect(try String(contentsOfFile: hashed, encoding: .utf8).hasPrefix("|1|"))
+        let result = try await fixture.connection(knownHosts: hashed).execute("echo ok", timeout: .seconds(10))
+        #expect(result.stdout == Array("ok\n".utf8))
+    }
+
+    @Test func unauthorisedKeyIsRefused() async throws {
+        let fixture = try SSHFixture()
+        let stranger = try fixture.server.generateKey("stranger")
+        do {
+            _ = try await fixture.connection(key: stranger).execute("true", timeout: .seconds(10))
+            Issue.record("login with an unauthorised key succeeded")
+        } catch let SSHError.authenticationFailed(endpoint, reason) {
+            #expect(endpoint == "\(fixture.server.user)@127.0.0.1:\(fixture.server.port)")
+            #expect(reason.hasPrefix("key \(stranger) was not accepted"))
+        }
+    }
+
+    @Test func closedPortFailsToConnect() async throws {
+        let fixture = try SSHFixture()
+        fixture.server.stop()
+        do {
+            _ = try await fixture.connection().execute("true", timeout: .seconds(10))
+            Issue.record("connected to a stopped sshd")
+        } catch let SSHError.connectFailed(_, reason) {
+            #expect(reason == "Connection refused")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import ProxmoxCore
+import ProxmoxMCP
+import SSHClient
+import TestSupport
+
+/// A fresh sshd with the simulator behind it, for one test; stopped when the test ends.
+final class SSHFixture {
+    let server: TestSSHServer
+
+    init() throws {
+        server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
+    }
+
+    deinit {
+        server.stop()
+    }
+
+    func endpoint(knownHosts: String? = nil, key: String? = nil) -> SSHEndpoint {
+        SSHEndpoint(host: "127.0.0.1", port: server.port, user: server.user,
+                    privateKeyPath: key ?? server.clientKeyPath, knownHostsPath: knownHosts ?? server.knownHostsPath,
+                    connectTimeout: .seconds(5))
+    }
+
+    func connection(knownHosts: String? = nil, key: String? = nil) -> SSHConnection {
+        SSHConnection(endpoint: endpoint(knownHosts: knownHosts, key: key))
+    }
+
+    /// The environment `mcp-proxmox-admin serve` reads to reach this sshd.
+    var serveEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PROXMOX_HOST"] = "127.0.0.1"
+        environment["PROXMOX_SSH_PORT"] = String(server.port)
+        environment["PROXMOX_SSH_USER"] = server.user
+        environment["PROXMOX_SSH_KEY_PATH"] = server.clientKeyPath
+        environment["PROXMOX_SSH_KNOWN_HOSTS"] = server.knownHostsPath
+        return environment
+    }
+}
