@@ -72,13 +72,17 @@ public final class SSHConnection: Sendable {
         }
     }
 
-    /// Ends the connection; commands still waiting fail with ``SSHError/closed``.
-    public func close() {
+    /// Ends the connection; commands still waiting fail with ``SSHError/closed``. Returns once the
+    /// session is torn down (at most `timeout` later), so that nothing of libssh2 is still running
+    /// when the process exits and its libraries clean up.
+    public func close(timeout: Duration = .seconds(5)) {
         let first = inbox.state.withLock { inbox -> Bool in
             defer { inbox.closed = true }
             return !inbox.closed
         }
         if first { wake() }
+        _ = inbox.finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
+        inbox.finished.signal()  // let any other closer through as well
     }
 
     private func wake() {
@@ -104,4 +108,6 @@ final class Inbox: Sendable {
     }
 
     let state = Mutex(State())
+    /// Signalled by the loop thread when it has torn the session down and ended.
+    let finished = DispatchSemaphore(value: 0)
 }

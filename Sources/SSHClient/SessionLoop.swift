@@ -43,6 +43,7 @@ final class SessionLoop: @unchecked Sendable {
                 failEverything(.closed)
                 teardown()
                 Glibc.close(wakeDescriptor)
+                inbox.finished.signal()
                 return
             }
             expireDeadlines()

@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "mcp-proxmox-admin")
         let processEnvironment = ProcessInfo.processInfo.environment
         let environment: ToolEnvironment
+        var connection: SSHConnection?
         if simulator {
             logger.notice("serving a SIMULATED Proxmox cluster (no real host)")
             environment = ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner()),
@@ -36,14 +37,17 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("mcp-proxmox-admin: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            let connection = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
+            let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
+            connection = ssh
             environment = ToolEnvironment(
-                engine: ProxmoxEngine(runner: SSHRunner(connection: connection, timeout: settings.commandTimeout)),
+                engine: ProxmoxEngine(runner: SSHRunner(connection: ssh, timeout: settings.commandTimeout)),
                 defaultTransport: settings.defaultTransport, simulated: false)
             logger.notice("serving \(settings.endpoint.display) over SSH")
         }
         let server = await ProxmoxMCPServer.make(environment: environment, logger: logger)
         try await server.start(transport: LineTransport())
         await server.waitUntilCompleted()
+        // stdin closed: end the SSH session before the process (and libssh2's libraries) go away.
+        connection?.close()
     }
 }

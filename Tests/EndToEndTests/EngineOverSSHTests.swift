@@ -37,6 +37,7 @@ import TestSupport
             disk: 0, maxdisk: 34_359_738_368, uptime: 1_205_000))
         let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve2"), transport: .ssh)
         #expect(vms.value.map(\.vmid) == [102])
+        #expect(vms.family == .api)  // no cluster-wide qm form: pvesh ran, and the outcome says so
         #expect(vms.value[0].name == "win-test")
         #expect(vms.value[0].status == "stopped")
         let containers = try await engine.listGuests(kind: .lxc)

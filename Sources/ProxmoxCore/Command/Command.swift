@@ -17,6 +17,10 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     /// The program name (`pvesh`, `qm`, `pct`).
     public var program: String { argv[0] }
 
+    /// The family the command belongs to, whatever was asked for: cluster-wide reads have no
+    /// qm/pct form, so an `ssh` request may still run pvesh, and results say what really ran.
+    public var family: CommandFamily { program == "pvesh" ? .api : .cli }
+
     /// The command as it would be typed in a shell (quoted): for messages and logs.
     public var description: String { ShellQuoting.commandLine(argv) }
 }

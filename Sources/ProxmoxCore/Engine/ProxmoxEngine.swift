@@ -7,7 +7,7 @@ public struct Outcome<Value: Sendable>: Sendable {
     /// The command that produced it.
     public var command: Command
     /// The family that was used.
-    public var family: CommandFamily
+    public var family: CommandFamily { command.family }
 }
 
 /// Carries intents through builder, runner and parser. It knows nothing of SSH or MCP.
@@ -52,7 +52,7 @@ public struct ProxmoxEngine: Sendable {
             throw ProxmoxError.unparseableOutput(command: command.program, detail: detail)
         }
         do {
-            return Outcome(value: try parse(document), command: command, family: family)
+            return Outcome(value: try parse(document), command: command)
         } catch {
             throw ProxmoxError.unparseableOutput(command: command.program, detail: error.detail)
         }

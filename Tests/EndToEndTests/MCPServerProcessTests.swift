@@ -1,0 +1,132 @@
+import Foundation
+import MCP
+import ProxmoxMCP
+import Testing
+import TestSupport
+
+/// The built `mcp-proxmox-admin serve` binary, driven over stdio by the swift-sdk's MCP client.
+final class ServerProcess {
+    let process = Process()
+    let client = Client(name: "end-to-end-test", version: "1")
+    private let toServer = Pipe()
+    private let fromServer = Pipe()
+    private let errors = Pipe()
+
+    init(arguments: [String], environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: try Paths.binary("mcp-proxmox-admin"))
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = toServer
+        process.standardOutput = fromServer
+        process.standardError = errors
+        try process.run()
+    }
+
+    func connect() async throws -> Initialize.Result {
+        let transport = LineTransport(input: fromServer.fileHandleForReading.fileDescriptor,
+                                      output: toServer.fileHandleForWriting.fileDescriptor)
+        return try await client.connect(transport: transport)
+    }
+
+    /// The whole result, including `structuredContent` (the SDK's `callTool` drops it).
+    func call(_ name: String, _ arguments: [String: Value] = [:]) async throws -> CallTool.Result {
+        try await client.send(CallTool.request(.init(name: name, arguments: arguments))).value
+    }
+
+    /// Closes stdin, waits for the exit and returns what the server wrote to stderr.
+    func finish() async -> (status: Int32, stderr: String) {
+        await client.disconnect()
+        try? toServer.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, stderr)
+    }
+}
+
+func text(_ result: CallTool.Result) -> String {
+    result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
+}
+
+@Suite struct MCPServerProcessTests {
+    @Test func realSSHPathFromMCPClientToSimulatorBehindSshd() async throws {
+        let fixture = try SSHFixture()
+        let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment)
+        let initialized = try await server.connect()
+        #expect(initialized.serverInfo.name == "mcp-proxmox-admin")
+        #expect(initialized.capabilities.tools != nil)
+
+        let (tools, _) = try await server.client.listTools()
+        #expect(tools.map(\.name) == ["proxmox_node_list", "proxmox_vm_list"])
+        #expect(tools.allSatisfy { $0.annotations.readOnlyHint == true && $0.annotations.destructiveHint == false })
+        #expect(tools[1].inputSchema.objectValue?["properties"]?.objectValue?["transport"]?.objectValue?["enum"]
+            == ["ssh", "api", "auto"])
+
+        let nodes = try await server.call("proxmox_node_list")
+        #expect(nodes.isError == false)
+        let nodeList = nodes.structuredContent?.objectValue?["nodes"]?.arrayValue ?? []
+        #expect(nodeList.compactMap { $0.objectValue?["node"]?.stringValue } == ["pve1", "pve2", "pve3"])
+        #expect(nodeList.first?.objectValue?["maxcpu"] == 16)
+        #expect(nodes.structuredContent?.objectValue?["command"] == "pvesh get /nodes --output-format json")
+        #expect(nodes.structuredContent?.objectValue?["simulated"] == nil)
+        #expect(text(nodes).hasPrefix("pve1  online  cpu 4.1% of 16"))
+
+        let vms = try await server.call("proxmox_vm_list", ["node": "pve1", "transport": "api"])
+        let vmList = vms.structuredContent?.objectValue?["vms"]?.arrayValue ?? []
+        #expect(vmList.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 9000])
+        #expect(vmList.first?.objectValue?["name"] == "web01")
+        #expect(vmList.first?.objectValue?["tags"] == ["prod", "web"])
+        #expect(vmList.last?.objectValue?["template"] == true)
+        #expect(vms.structuredContent?.objectValue?["transport"] == "api")
+
+        let finished = await server.finish()
+        #expect(finished.status == 0)
+    }
+
+    @Test func badInputIsRefusedBeforeAnythingRuns() async throws {
+        let server = try ServerProcess(arguments: ["serve", "--simulator"], environment: ProcessInfo.processInfo.environment)
+        _ = try await server.connect()
+        let badNode = try await server.call("proxmox_vm_list", ["node": "pve1; reboot"])
+        #expect(badNode.isError == true)
+        #expect(text(badNode) == "[simulated cluster] invalid node: 'pve1; reboot' is not a node name (letters, digits and inner '-', at most 63 characters)")
+        let badTransport = try await server.call("proxmox_node_list", ["transport": "https"])
+        #expect(text(badTransport) == "[simulated cluster] invalid transport: 'https' is not one of ssh, api, auto")
+        let wrongType = try await server.call("proxmox_vm_list", ["node": 5])
+        #expect(text(wrongType) == "[simulated cluster] invalid node: expected a string")
+        let extra = try await server.call("proxmox_node_list", ["vmid": 100])
+        #expect(text(extra) == "[simulated cluster] invalid vmid: unknown argument (accepted: transport)")
+        await #expect(throws: MCPError.self) { try await server.call("proxmox_reboot_everything") }
+        // Still serving after all that.
+        let nodes = try await server.call("proxmox_node_list")
+        #expect(nodes.isError == false)
+        #expect(nodes.structuredContent?.objectValue?["simulated"] == true)
+        #expect(text(nodes).hasPrefix("[simulated cluster] pve1  online"))
+        let finished = await server.finish()
+        #expect(finished.status == 0)
+        #expect(finished.stderr.contains("serving a SIMULATED Proxmox cluster"))
+    }
+
+    @Test func missingConfigurationIsReportedOnStderr() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PROXMOX_HOST"] = nil
+        environment["PROXMOX_SSH_PORT"] = "70000"
+        let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["serve"], environment: environment,
+                                        check: false)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == """
+            mcp-proxmox-admin: configuration problems:
+              - PROXMOX_HOST is not set (the Proxmox node to log in to); or run with --simulator
+              - PROXMOX_SSH_PORT='70000' is not a TCP port (1-65535)
+
+            """)
+    }
+
+    @Test func demoPrintsTheSimulatedCluster() throws {
+        let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["demo"])
+        #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))
+        #expect(result.stdout.contains("Tools: proxmox_node_list, proxmox_vm_list"))
+        #expect(result.stdout.contains("pve2  online  cpu 0.8% of 8"))
+        #expect(result.stdout.contains("9000  debian-12-template  stopped  on pve1  (template)"))
+        #expect(result.stdout.contains("refused: [simulated cluster] invalid node: 'pve2; rm -rf /'"))
+    }
+}
