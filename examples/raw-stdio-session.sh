@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Speaks MCP to the server by hand: three JSON-RPC lines in, the answers out (simulated cluster).
-# Run from the repository root after `swift build`.
+# Run from the repository root after `swift build`. The server answers every request it read
+# before it exits at the end of its input.
 set -euo pipefail
 binary="$(swift build --show-bin-path)/mcp-proxmox-admin"
 {
@@ -8,5 +9,4 @@ binary="$(swift build --show-bin-path)/mcp-proxmox-admin"
   echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
   echo '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
   echo '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve1"}}}'
-  sleep 0.5
 } | "$binary" serve --simulator

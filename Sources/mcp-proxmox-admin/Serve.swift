@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
         let processEnvironment = ProcessInfo.processInfo.environment
         let environment: ToolEnvironment
         var connection: SSHConnection?
+        var settingsTimeout = Duration.seconds(60)
         if simulator {
             logger.notice("serving a SIMULATED Proxmox cluster (no real host)")
             environment = ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner()),
@@ -39,14 +40,18 @@ struct Serve: AsyncParsableCommand {
             }
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
             connection = ssh
+            settingsTimeout = settings.commandTimeout
             environment = ToolEnvironment(
                 engine: ProxmoxEngine(runner: SSHRunner(connection: ssh, timeout: settings.commandTimeout)),
                 defaultTransport: settings.defaultTransport, simulated: false)
             logger.notice("serving \(settings.endpoint.display) over SSH")
         }
         let server = await ProxmoxMCPServer.make(environment: environment, logger: logger)
-        try await server.start(transport: LineTransport())
+        let transport = LineTransport()
+        try await server.start(transport: transport)
         await server.waitUntilCompleted()
+        // End of input: answer what was already asked before leaving.
+        await transport.waitForAnswers(timeout: environment.simulated ? .seconds(5) : settingsTimeout)
         // stdin closed: end the SSH session before the process (and libssh2's libraries) go away.
         connection?.close()
     }

@@ -121,6 +121,27 @@ func text(_ result: CallTool.Result) -> String {
             """)
     }
 
+    @Test func answersEverythingAskedBeforeEndOfInput() throws {
+        let requests = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":"two","method":"tools/call","params":{"name":"proxmox_node_list","arguments":{}}}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve2"}}}"#,
+        ]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
+        try (requests.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let binary = try Paths.binary("mcp-proxmox-admin")
+        let result = try Subprocess.run("/bin/sh", ["-c", "exec \"$0\" serve --simulator < \"$1\"", binary, file.path])
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        let ids = lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"].map { "\($0)" }
+        }
+        #expect(Set(ids) == ["1", "two", "3"])
+        #expect(result.stdout.contains("102  win-test  stopped  on pve2"))
+    }
+
     @Test func demoPrintsTheSimulatedCluster() throws {
         let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["demo"])
         #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))

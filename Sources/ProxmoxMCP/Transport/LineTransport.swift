@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCP
+import Synchronization
 
 /// MCP's stdio framing (one JSON-RPC message per line) over two file descriptors, read with
 /// blocking reads on a dedicated thread.
@@ -16,6 +17,9 @@ public actor LineTransport: Transport {
     private let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
     private var reading = false
+    /// Ids of requests read but not yet answered, so that end of input can wait for the answers
+    /// (`echo '{...}' | mcp-proxmox-admin` must still print its result).
+    private let unanswered = UnansweredRequests()
 
     /// The largest message accepted; a longer line is dropped (and logged) instead of exhausting memory.
     public static let maximumMessageSize = 64 * 1024 * 1024
@@ -34,8 +38,8 @@ public actor LineTransport: Transport {
     public func connect() async throws {
         guard !reading else { return }
         reading = true
-        let thread = Thread { [input, continuation, logger] in
-            Self.readLines(from: input, into: continuation, logger: logger)
+        let thread = Thread { [input, continuation, logger, unanswered] in
+            Self.readLines(from: input, into: continuation, unanswered: unanswered, logger: logger)
         }
         thread.name = "mcp stdin"
         thread.start()
@@ -45,7 +49,16 @@ public actor LineTransport: Transport {
         continuation.finish()
     }
 
+    /// Waits until every request read so far has been answered, or `timeout` has passed.
+    public func waitForAnswers(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while !unanswered.isEmpty && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     public func send(_ data: Data) async throws {
+        defer { unanswered.noteSent(data) }
         var message = data
         message.append(UInt8(ascii: "\n"))
         try message.withUnsafeBytes { buffer in
@@ -74,7 +87,11 @@ public actor LineTransport: Transport {
     /// Reads until EOF, yielding each non-empty line.
     private static func readLines(from descriptor: Int32,
                                   into continuation: AsyncThrowingStream<Data, any Error>.Continuation,
-                                  logger: Logger) {
+                                  unanswered: UnansweredRequests, logger: Logger) {
+        func deliver(_ message: Data) {
+            unanswered.noteReceived(message)
+            continuation.yield(message)
+        }
         var pending = Data()
         var discarding = false
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -93,7 +110,7 @@ public actor LineTransport: Transport {
             var start = 0
             for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
                 if !discarding { pending.append(contentsOf: buffer[start..<index]) }
-                if !pending.isEmpty { continuation.yield(pending) }
+                if !pending.isEmpty { deliver(pending) }
                 pending = Data()
                 discarding = false
                 start = index + 1
@@ -105,7 +122,39 @@ public actor LineTransport: Transport {
                 discarding = true
             }
         }
-        if !pending.isEmpty && !discarding { continuation.yield(pending) }
+        if !pending.isEmpty && !discarding { deliver(pending) }
         continuation.finish()
+    }
+}
+
+/// Request ids seen on input and not yet answered on output. Batches are not tracked: MCP
+/// 2025-06-18 and later have no JSON-RPC batching.
+final class UnansweredRequests: Sendable {
+    private let ids = Mutex(Set<String>())
+
+    var isEmpty: Bool { ids.withLock { $0.isEmpty } }
+
+    /// Records the id of a request (a message with `method` and `id`).
+    func noteReceived(_ message: Data) {
+        guard let object = Self.object(message), object["method"] != nil, let id = Self.id(object) else { return }
+        ids.withLock { _ = $0.insert(id) }
+    }
+
+    /// Forgets the id of a response (a message with `id` and `result` or `error`).
+    func noteSent(_ message: Data) {
+        guard let object = Self.object(message), object["method"] == nil, let id = Self.id(object) else { return }
+        ids.withLock { _ = $0.remove(id) }
+    }
+
+    private static func object(_ message: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
+    }
+
+    private static func id(_ object: [String: Any]) -> String? {
+        switch object["id"] {
+        case let text as String: "s:" + text
+        case let number as NSNumber: "n:" + number.stringValue
+        default: nil
+        }
     }
 }
