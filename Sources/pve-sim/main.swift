@@ -11,9 +11,14 @@ if program == "pve-sim" {
     program = arguments.first ?? ""
     arguments = Array(arguments.dropFirst())
 }
+let store = StateStore.fromEnvironment(environment)
+if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
+    // A fault for tests: a command that never finishes.
+    while true { sleep(3600) }
+}
 let output = SimulatorCLI.run(
     program: program, arguments: arguments, environment: environment,
-    store: StateStore.fromEnvironment(environment))
+    store: store)
 FileHandle.standardOutput.write(Data(output.stdout))
 FileHandle.standardError.write(Data(output.stderr))
 exit(output.exitStatus)

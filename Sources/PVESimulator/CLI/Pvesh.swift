@@ -4,7 +4,7 @@ import ProxmoxCore
 enum Pvesh {
     static let verbs = ["get": "GET", "set": "PUT", "create": "POST", "delete": "DELETE"]
 
-    static func run(_ arguments: [String], store: StateStore) throws -> CommandOutput {
+    static func run(_ arguments: [String], context: SimulationContext) throws -> CommandOutput {
         guard let verb = arguments.first else {
             return usageError("no command specified")
         }
@@ -27,27 +27,42 @@ enum Pvesh {
                                  exitStatus: 1)
         }
         do {
-            let result = try route.handle(options, store)
-            return try render(result, format: format)
+            switch try route.handle(options, context) {
+            case let .data(result):
+                guard let result else { return CommandOutput(stdout: [], stderr: [], exitStatus: 0) }
+                return CommandOutput(stdout: Array(try render(result, format: format).utf8), stderr: [], exitStatus: 0)
+            case let .task(outcome):
+                // The CLI runs workers synchronously: their log on stdout, then the UPID as the last
+                // line; a failed task's error goes to stderr and pvesh still exits 0.
+                let log = outcome.log.map { $0 + "\n" }.joined()
+                let upid = try render(.string(outcome.upid.description), format: format)
+                let stderr = outcome.lockChatter + (outcome.error.map { $0 + "\n" } ?? "")
+                return CommandOutput(stdout: Array((log + upid).utf8), stderr: Array(stderr.utf8), exitStatus: 0)
+            }
         } catch let failure as CLIFailure {
             return failure.output
         }
     }
 
-    static func render(_ result: JSONValue?, format: String) throws -> CommandOutput {
-        guard let result else { return CommandOutput(stdout: [], stderr: [], exitStatus: 0) }
+    static func render(_ result: JSONValue, format: String) throws -> String {
         let text: String
         switch format {
         case "json": text = PerlJSONStyle.compact(result)
         case "json-pretty": text = PerlJSONStyle.pretty(result)
-        case "text", "yaml":
-            throw CLIFailure(stderr: "pve-sim (simulated Proxmox): --output-format \(format) is not simulated; use json or json-pretty\n",
-                             exitStatus: 2)
+        case "text":
+            // Scalars print raw; structured data as text tables is not simulated (not meant for parsing).
+            guard case let .string(scalar) = result else {
+                throw CLIFailure(stderr: "pve-sim (simulated Proxmox): --output-format text is simulated for scalar results only; use json\n",
+                                 exitStatus: 2)
+            }
+            text = scalar + "\n"
+        case "yaml":
+            throw CLIFailure(stderr: "pve-sim (simulated Proxmox): --output-format yaml is not simulated; use json\n", exitStatus: 2)
         default:
             throw CLIFailure.http(400, "Parameter verification failed.",
                                   fields: [("output-format", "value '\(format)' does not have a value in the enumeration 'text, json, json-pretty, yaml'")])
         }
-        return CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0)
+        return text
     }
 
     /// pvesh accepts paths with or without the leading slash and ignores a trailing one.

@@ -7,21 +7,52 @@ public enum SimulatorCLI {
     /// Runs one command. `program` is the name it was called by (argv[0]'s last path component).
     public static func run(program: String, arguments: [String], environment: [String: String],
                            store: StateStore) -> CommandOutput {
+        let context = SimulationContext(store: store, environment: environment)
         do {
+            let output: CommandOutput
             switch program {
             case "pvesh":
-                return try Pvesh.run(arguments, store: store)
+                output = try Pvesh.run(arguments, context: context)
             case "qm", "pct":
-                return try GuestCLI.run(tool: program, arguments, environment: environment, store: store)
+                output = try GuestCLI.run(tool: program, arguments, context: context)
             default:
                 // What a shell prints when the program does not exist.
-                return CommandOutput(stdout: [], stderr: Array("bash: \(program): command not found\n".utf8),
+                return CommandOutput(stdout: [], stderr: Array("bash: line 1: \(program): command not found\n".utf8),
                                      exitStatus: 127)
             }
+            let faults = try store.read { context.faults($0) }
+            return damage(output, faults.commandValue(faults.damagedOutput, argv: [program] + arguments))
         } catch {
             // The simulator's own trouble (state file unreadable): say so plainly, never as a Proxmox error.
             return CommandOutput(stdout: [], stderr: Array("pve-sim (simulated Proxmox): \(error)\n".utf8),
                                  exitStatus: 2)
+        }
+    }
+
+    /// Whether the command is set to hang (a fault); the caller then never returns.
+    public static func shouldHang(program: String, arguments: [String], environment: [String: String],
+                                  store: StateStore) -> Bool {
+        let context = SimulationContext(store: store, environment: environment)
+        guard let faults = try? store.read({ context.faults($0) }) else { return false }
+        return faults.commandValue(Dictionary(uniqueKeysWithValues: faults.hangingCommands.map { ($0, true) }),
+                                   argv: [program] + arguments) ?? false
+    }
+
+    /// Applies a damaged-output fault.
+    static func damage(_ output: CommandOutput, _ mode: String?) -> CommandOutput {
+        switch mode {
+        case "garbage":
+            return CommandOutput(stdout: Array("\u{1b}[?2004h<html><body>502 Bad Gateway</body></html>\n\0\u{ff}".utf8),
+                                 stderr: output.stderr, exitStatus: output.exitStatus)
+        case "truncated":
+            return CommandOutput(stdout: Array(output.stdout.prefix(output.stdout.count / 2)), stderr: output.stderr,
+                                 exitStatus: output.exitStatus)
+        case "empty":
+            return CommandOutput(stdout: [], stderr: [], exitStatus: 0)
+        case "empty255":
+            return CommandOutput(stdout: [], stderr: [], exitStatus: 255)
+        default:
+            return output
         }
     }
 }

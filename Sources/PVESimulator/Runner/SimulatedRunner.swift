@@ -1,3 +1,4 @@
+import Foundation
 import ProxmoxCore
 
 /// The simulator behind the runner protocol, in-process: what `serve --simulator` and `demo` use.
@@ -13,11 +14,20 @@ public struct SimulatedRunner: CommandRunner {
     }
 
     public func run(_ command: Command) async throws -> CommandOutput {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var output = SimulatorCLI.run(program: command.program, arguments: Array(command.argv.dropFirst()),
-                                      environment: environment, store: store)
-        output.duration = clock.now - start
+        let program = command.program, arguments = Array(command.argv.dropFirst())
+        let start = ContinuousClock.now
+        if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
+            // A hanging command: wait until the caller gives up (cancellation).
+            while true { try await Task.sleep(for: .seconds(3600)) }
+        }
+        // Slow tasks sleep inside the command, as on a real host: keep that off Swift's shared pool.
+        var output = await withCheckedContinuation { continuation in
+            Thread { [store, environment] in
+                continuation.resume(returning: SimulatorCLI.run(program: program, arguments: arguments,
+                                                                environment: environment, store: store))
+            }.start()
+        }
+        output.duration = ContinuousClock.now - start
         return output
     }
 }

@@ -1,34 +1,85 @@
-extension SimulatedCluster {
-    /// The cluster a new state file starts from: two online nodes, one offline node, four VMs
-    /// (one a template) and three containers. Fixed values, so tests can assert exact output.
-    public static let builtIn = SimulatedCluster(
-        nodes: [
-            node("pve1", cpu: 0.0412, maxcpu: 16, mem: 27_813_502_976, maxmem: 67_324_211_200,
-                 disk: 9_126_805_504, maxdisk: 100_861_726_720, uptime: 1_209_600, fingerprint: 0x1A),
-            node("pve2", cpu: 0.0078, maxcpu: 8, mem: 6_442_450_944, maxmem: 33_539_407_872,
-                 disk: 5_368_709_120, maxdisk: 100_861_726_720, uptime: 604_800, fingerprint: 0x2B),
-            node("pve3", online: false, cpu: 0, maxcpu: 8, mem: 0, maxmem: 33_539_407_872,
-                 disk: 0, maxdisk: 100_861_726_720, uptime: 0, fingerprint: 0x3C),
-        ],
-        guests: [
-            guest(100, "qemu", "pve1", "web01", running: true, tags: ["prod", "web"], cpu: 0.0213, maxcpu: 2,
-                  mem: 1_395_864_371, maxmem: 4_294_967_296, maxdisk: 34_359_738_368, uptime: 1_205_000),
-            guest(101, "qemu", "pve1", "db01", running: true, tags: ["prod"], cpu: 0.1375, maxcpu: 4,
-                  mem: 6_871_947_673, maxmem: 8_589_934_592, maxdisk: 107_374_182_400, uptime: 1_204_800),
-            guest(102, "qemu", "pve2", "win-test", running: false, tags: [], cpu: 0, maxcpu: 4,
-                  mem: 0, maxmem: 8_589_934_592, maxdisk: 68_719_476_736, uptime: 0),
-            guest(9000, "qemu", "pve1", "debian-12-template", running: false, template: true, tags: ["template"],
-                  cpu: 0, maxcpu: 2, mem: 0, maxmem: 2_147_483_648, maxdisk: 10_737_418_240, uptime: 0),
-            guest(200, "lxc", "pve1", "dns", running: true, tags: ["infra"], cpu: 0.0031, maxcpu: 1,
-                  mem: 52_428_800, maxmem: 536_870_912, disk: 1_073_741_824, maxdisk: 8_589_934_592, uptime: 1_209_000),
-            guest(201, "lxc", "pve2", "proxy", running: true, tags: ["infra", "web"], cpu: 0.0102, maxcpu: 2,
-                  mem: 157_286_400, maxmem: 1_073_741_824, disk: 2_147_483_648, maxdisk: 8_589_934_592, uptime: 600_000),
-            guest(202, "lxc", "pve3", "backup-agent", running: false, tags: [], cpu: 0, maxcpu: 1,
-                  mem: 0, maxmem: 536_870_912, maxdisk: 4_294_967_296, uptime: 0),
-        ])
+import ProxmoxCore
 
-    private static func node(_ name: String, online: Bool = true, cpu: Double, maxcpu: Int, mem: Int64,
-                             maxmem: Int64, disk: Int64, maxdisk: Int64, uptime: Int64,
+extension SimulatedCluster {
+    /// The cluster a new state file starts from: two online nodes and one offline, six VMs (one
+    /// paused, one a template), four containers, snapshots, and storage with ISOs, container
+    /// templates, backups and the guests' disks. Fixed values, so tests can assert exact output.
+    public static var builtIn: SimulatedCluster {
+        var cluster = SimulatedCluster(
+            name: "homelab",
+            nodes: [
+                node("pve1", ip: "127.0.0.1", cpu: 0.0412, maxcpu: 16, model: "AMD Ryzen 9 5950X 16-Core Processor",
+                     mem: 27_813_502_976, maxmem: 67_324_211_200, disk: 9_126_805_504, uptime: 1_209_600,
+                     load: ["0.42", "0.38", "0.35"], fingerprint: 0x1A),
+                node("pve2", ip: "127.0.0.2", cpu: 0.0078, maxcpu: 8, model: "Intel(R) Core(TM) i7-10700T CPU @ 2.00GHz",
+                     mem: 6_442_450_944, maxmem: 33_539_407_872, disk: 5_368_709_120, uptime: 604_800,
+                     load: ["0.08", "0.11", "0.09"], fingerprint: 0x2B),
+                node("pve3", online: false, ip: "127.0.0.3", cpu: 0, maxcpu: 8,
+                     model: "Intel(R) Core(TM) i7-10700T CPU @ 2.00GHz", mem: 0, maxmem: 33_539_407_872, disk: 0,
+                     uptime: 0, load: ["0.00", "0.00", "0.00"], fingerprint: 0x3C),
+            ],
+            guests: [
+                vm(100, "web01", on: "pve1", status: "running", memory: 4096, cores: 2, disk: "scsi0", size: 32,
+                   tags: "prod;web", stats: stats(cpu: 0.0213, mem: 1_395_864_371, uptime: 1_205_000, seed: 100),
+                   snapshots: [snapshot("pre-upgrade", nil, "before apt full-upgrade", 1_763_900_000),
+                               snapshot("post-upgrade", "pre-upgrade", "", 1_763_986_400, vmstate: true)]),
+                vm(101, "db01", on: "pve1", status: "running", memory: 8192, cores: 4, disk: "scsi0", size: 100,
+                   tags: "prod", stats: stats(cpu: 0.1375, mem: 6_871_947_673, uptime: 1_204_800, seed: 101),
+                   snapshots: [snapshot("before-migration", nil, "schema v12 to v13", 1_764_000_000)]),
+                vm(102, "win-test", on: "pve2", status: "stopped", memory: 8192, cores: 4, disk: "sata0", size: 64,
+                   ostype: "win11"),
+                vm(103, "ci-runner", on: "pve2", status: "running", memory: 2048, cores: 2, disk: "scsi0", size: 40,
+                   tags: "ci", stats: stats(cpu: 0.3102, mem: 1_610_612_736, uptime: 86_400, seed: 103)),
+                vm(104, "staging-app", on: "pve1", status: "paused", memory: 2048, cores: 2, disk: "scsi0", size: 32,
+                   tags: "staging", stats: stats(cpu: 0, mem: 1_073_741_824, uptime: 43_200, seed: 104)),
+                vm(9000, "debian-12-template", on: "pve1", status: "stopped", memory: 2048, cores: 2, disk: "scsi0",
+                   size: 10, tags: "template", template: true),
+                ct(200, "dns", on: "pve1", status: "running", memory: 512, cores: 1, size: 8, tags: "infra",
+                   stats: stats(cpu: 0.0031, mem: 52_428_800, uptime: 1_209_000, seed: 200)),
+                ct(201, "proxy", on: "pve2", status: "running", memory: 1024, cores: 2, size: 8, tags: "infra;web",
+                   stats: stats(cpu: 0.0102, mem: 157_286_400, uptime: 600_000, seed: 201)),
+                ct(202, "backup-agent", on: "pve3", status: "stopped", memory: 512, cores: 1, size: 4, tags: nil),
+                ct(203, "monitoring", on: "pve1", status: "stopped", memory: 2048, cores: 2, size: 16, tags: "infra",
+                   snapshots: [snapshot("base", nil, "fresh install", 1_763_800_000)]),
+            ],
+            storages: [
+                SimulatedStorage(
+                    id: "local", type: "dir", content: ["iso", "vztmpl", "backup"], shared: false, nodes: nil,
+                    total: 100_861_726_720, baseUsed: 4_294_967_296,
+                    volumes: ["pve1", "pve2"].flatMap { node in
+                        [volume("local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", node, "vztmpl", "tzst",
+                                126_464_000, 1_762_000_000),
+                         volume("local:iso/debian-12.8.0-amd64-netinst.iso", node, "iso", "iso", 663_748_608,
+                                1_762_100_000)]
+                    } + [
+                        volume("local:iso/ubuntu-24.04.1-live-server-amd64.iso", "pve1", "iso", "iso",
+                               2_773_874_688, 1_762_200_000),
+                        volume("local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz", "pve1", "vztmpl", "txz",
+                               3_178_496, 1_762_300_000),
+                        volume("local:backup/vzdump-lxc-200-2026_11_20-01_30_11.tar.zst", "pve1", "backup", "tar.zst",
+                               412_090_368, 1_763_602_211, vmid: 200, notes: "dns nightly"),
+                    ]),
+                SimulatedStorage(
+                    id: "local-lvm", type: "lvmthin", content: ["images", "rootdir"], shared: false, nodes: nil,
+                    total: 1_862_795_935_744, baseUsed: 0, volumes: []),
+                SimulatedStorage(
+                    id: "nas-backup", type: "nfs", content: ["backup", "iso"], shared: true, nodes: ["pve1", "pve2"],
+                    total: 4_000_787_030_016, baseUsed: 1_099_511_627_776,
+                    volumes: [
+                        volume("nas-backup:backup/vzdump-qemu-100-2026_11_20-01_00_03.vma.zst", nil, "backup",
+                               "vma.zst", 5_368_709_120, 1_763_600_403, vmid: 100, notes: "web01 nightly"),
+                        volume("nas-backup:backup/vzdump-qemu-101-2026_11_20-01_10_44.vma.zst", nil, "backup",
+                               "vma.zst", 21_474_836_480, 1_763_601_044, vmid: 101, notes: "db01 nightly"),
+                    ]),
+            ])
+        for guest in cluster.guests {
+            cluster.allocateDisks(of: guest)
+        }
+        return cluster
+    }
+
+    private static func node(_ name: String, online: Bool = true, ip: String, cpu: Double, maxcpu: Int,
+                             model: String, mem: Int64, maxmem: Int64, disk: Int64, uptime: Int64, load: [String],
                              fingerprint: UInt8) -> SimulatedNode {
         // A fixed, recognisably fake certificate fingerprint (32 bytes, colon-separated hex).
         let hex = (0..<32).map { index in
@@ -36,19 +87,72 @@ extension SimulatedCluster {
             let digits = String(byte, radix: 16, uppercase: true)
             return digits.count == 1 ? "0" + digits : digits
         }
-        return SimulatedNode(name: name, online: online, cpu: cpu, maxcpu: maxcpu, mem: mem, maxmem: maxmem,
-                             disk: disk, maxdisk: maxdisk, uptime: uptime,
-                             sslFingerprint: hex.joined(separator: ":"))
+        return SimulatedNode(
+            name: name, online: online, ip: ip, cpu: cpu, maxcpu: maxcpu, cpuModel: model, sockets: 1, mem: mem,
+            maxmem: maxmem, swapUsed: online ? 268_435_456 : 0, swapTotal: 8_589_930_496, disk: disk,
+            maxdisk: 100_861_726_720, uptime: uptime, loadavg: load, kernel: "6.8.12-4-pve",
+            pveversion: "pve-manager/9.1.2/9b5b0c7fbf8a8d7e", sslFingerprint: hex.joined(separator: ":"))
     }
 
-    private static func guest(_ vmid: Int, _ kind: String, _ node: String, _ name: String, running: Bool,
-                              template: Bool = false, tags: [String], cpu: Double, maxcpu: Int, mem: Int64,
-                              maxmem: Int64, disk: Int64 = 0, maxdisk: Int64, uptime: Int64) -> SimulatedGuest {
-        SimulatedGuest(
-            vmid: vmid, kind: kind, node: node, name: name, status: running ? "running" : "stopped",
-            template: template, tags: tags, lock: nil, cpu: cpu, maxcpu: maxcpu, mem: mem, maxmem: maxmem,
-            disk: disk, maxdisk: maxdisk, uptime: uptime,
-            netin: running ? Int64(vmid) * 1_048_576 : 0, netout: running ? Int64(vmid) * 524_288 : 0,
-            diskread: running ? Int64(vmid) * 4_194_304 : 0, diskwrite: running ? Int64(vmid) * 2_097_152 : 0)
+    private static func stats(cpu: Double, mem: Int64, uptime: Int64, seed: Int64) -> GuestStats {
+        GuestStats(cpu: cpu, mem: mem, disk: 0, netin: seed * 1_048_576, netout: seed * 524_288,
+                   diskread: seed * 4_194_304, diskwrite: seed * 2_097_152, uptime: uptime, pid: 1000 + Int(seed))
+    }
+
+    private static func snapshot(_ name: String, _ parent: String?, _ description: String, _ time: Int64,
+                                 vmstate: Bool = false) -> SimulatedSnapshot {
+        SimulatedSnapshot(name: name, parent: parent, description: description, snaptime: time, vmstate: vmstate,
+                          config: [:])
+    }
+
+    private static func mac(_ vmid: Int) -> String {
+        let hex = String(vmid, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return "BC:24:11:00:\(padded.prefix(2)):\(padded.suffix(2))"
+    }
+
+    private static func vm(_ vmid: Int, _ name: String, on node: String, status: String, memory: Int, cores: Int,
+                           disk: String, size: Int, tags: String? = nil, ostype: String = "l26",
+                           template: Bool = false, stats: GuestStats = .idle,
+                           snapshots: [SimulatedSnapshot] = []) -> SimulatedGuest {
+        let prefix = template ? "base" : "vm"
+        var config = [
+            "boot": "order=\(disk);net0", "cores": String(cores), "memory": String(memory), "name": name,
+            "net0": "virtio=\(mac(vmid)),bridge=vmbr0,firewall=1", "ostype": ostype, "scsihw": "virtio-scsi-single",
+            "sockets": "1", disk: "local-lvm:\(prefix)-\(vmid)-disk-0,iothread=1,size=\(size)G",
+        ]
+        if let tags { config["tags"] = tags }
+        if template { config["template"] = "1" }
+        return guest(vmid, .qemu, node, status, config, stats, snapshots)
+    }
+
+    private static func ct(_ vmid: Int, _ hostname: String, on node: String, status: String, memory: Int, cores: Int,
+                           size: Int, tags: String?, stats: GuestStats = .idle,
+                           snapshots: [SimulatedSnapshot] = []) -> SimulatedGuest {
+        var config = [
+            "arch": "amd64", "cores": String(cores), "hostname": hostname, "memory": String(memory),
+            "net0": "name=eth0,bridge=vmbr0,hwaddr=\(mac(vmid)),ip=dhcp,type=veth", "ostype": "debian",
+            "rootfs": "local-lvm:vm-\(vmid)-disk-0,size=\(size)G", "swap": "512", "unprivileged": "1",
+        ]
+        if let tags { config["tags"] = tags }
+        return guest(vmid, .lxc, node, status, config, stats, snapshots)
+    }
+
+    private static func guest(_ vmid: Int, _ kind: GuestKind, _ node: String, _ status: String,
+                              _ config: [String: String], _ stats: GuestStats,
+                              _ snapshots: [SimulatedSnapshot]) -> SimulatedGuest {
+        let snapshots = snapshots.map { snapshot in
+            var copy = snapshot
+            copy.config = config
+            return copy
+        }
+        return SimulatedGuest(vmid: vmid, kind: kind, node: node, status: status, lock: nil, config: config,
+                              snapshots: snapshots, parentSnapshot: snapshots.last?.name, stats: stats)
+    }
+
+    private static func volume(_ volid: String, _ node: String?, _ content: String, _ format: String, _ size: Int64,
+                               _ ctime: Int64, vmid: Int? = nil, notes: String? = nil) -> SimulatedVolume {
+        SimulatedVolume(volid: volid, node: node, content: content, format: format, size: size, ctime: ctime,
+                        vmid: vmid, notes: notes)
     }
 }

@@ -1,15 +1,33 @@
+import ProxmoxCore
+
 /// The simulator's whole world: a small Proxmox cluster. Plain data, persisted as JSON.
 ///
 /// Everything here is simulated; nothing describes a real host.
 public struct SimulatedCluster: Codable, Equatable, Sendable {
+    /// Cluster name (`/cluster/status`).
+    public var name: String
     /// Cluster nodes, in the order `pvesh get /nodes` lists them.
     public var nodes: [SimulatedNode]
     /// VMs and containers of all nodes.
     public var guests: [SimulatedGuest]
+    /// Storage pools.
+    public var storages: [SimulatedStorage]
+    /// Tasks, oldest first.
+    public var tasks: [SimulatedTask]
+    /// Faults to inject (tests).
+    public var faults: SimulatedFaults
+    /// Next worker pid; grows with every task so UPIDs are unique.
+    public var nextPid: Int
 
-    public init(nodes: [SimulatedNode], guests: [SimulatedGuest]) {
+    public init(name: String, nodes: [SimulatedNode], guests: [SimulatedGuest], storages: [SimulatedStorage],
+                tasks: [SimulatedTask] = [], faults: SimulatedFaults = SimulatedFaults(), nextPid: Int = 0x3A1B2) {
+        self.name = name
         self.nodes = nodes
         self.guests = guests
+        self.storages = storages
+        self.tasks = tasks
+        self.faults = faults
+        self.nextPid = nextPid
     }
 
     /// The node `qm`/`pct` act on: `PVE_SIM_NODE` when it names a node, else the first node
@@ -21,47 +39,125 @@ public struct SimulatedCluster: Codable, Equatable, Sendable {
         return nodes.first
     }
 
-    /// Whether the node named `name` is online.
-    func isOnline(_ name: String) -> Bool {
-        nodes.first { $0.name == name }?.online ?? false
-    }
+    func node(named name: String) -> SimulatedNode? { nodes.first { $0.name == name } }
+    func isOnline(_ name: String) -> Bool { node(named: name)?.online ?? false }
+    func guestIndex(_ vmid: Int) -> Int? { guests.firstIndex { $0.vmid == vmid } }
 }
 
 /// One simulated cluster node.
 public struct SimulatedNode: Codable, Equatable, Sendable {
     public var name: String
     public var online: Bool
+    /// Corosync address (`/cluster/status` `ip`). Loopback addresses only: the simulator never
+    /// points anything at a real network.
+    public var ip: String
     public var cpu: Double
     public var maxcpu: Int
+    public var cpuModel: String
+    public var sockets: Int
     public var mem: Int64
     public var maxmem: Int64
+    public var swapUsed: Int64
+    public var swapTotal: Int64
     public var disk: Int64
     public var maxdisk: Int64
     public var uptime: Int64
+    public var loadavg: [String]
+    public var kernel: String
+    public var pveversion: String
     public var sslFingerprint: String
 }
 
-/// One simulated VM or container.
+/// One simulated VM or container. Its config is the single source of truth for name, memory,
+/// cores, disks, tags and the template flag; usage figures live in `stats`.
 public struct SimulatedGuest: Codable, Equatable, Sendable {
     public var vmid: Int
-    /// `qemu` or `lxc`.
-    public var kind: String
+    public var kind: GuestKind
     public var node: String
-    public var name: String
-    /// `running`, `stopped` or `paused`.
+    /// `running`, `stopped` or `paused` (qemu only).
     public var status: String
-    public var template: Bool
-    public var tags: [String]
     public var lock: String?
+    /// Config keys and values as `qm config` prints them (values are strings; JSON typing is
+    /// applied when rendered, as Proxmox does from its schema).
+    public var config: [String: String]
+    /// Snapshots, oldest first; `parentSnapshot` is the one `current` descends from.
+    public var snapshots: [SimulatedSnapshot]
+    public var parentSnapshot: String?
+    public var stats: GuestStats
+}
+
+/// Usage figures of a running guest.
+public struct GuestStats: Codable, Equatable, Sendable {
     public var cpu: Double
-    public var maxcpu: Int
     public var mem: Int64
-    public var maxmem: Int64
     public var disk: Int64
-    public var maxdisk: Int64
-    public var uptime: Int64
     public var netin: Int64
     public var netout: Int64
     public var diskread: Int64
     public var diskwrite: Int64
+    public var uptime: Int64
+    public var pid: Int
+
+    public static let idle = GuestStats(cpu: 0, mem: 0, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0,
+                                        uptime: 0, pid: 0)
+}
+
+/// One snapshot of a guest.
+public struct SimulatedSnapshot: Codable, Equatable, Sendable {
+    public var name: String
+    public var parent: String?
+    public var description: String
+    public var snaptime: Int64
+    /// Whether RAM state was saved (qemu only).
+    public var vmstate: Bool
+    /// The guest's config when the snapshot was taken.
+    public var config: [String: String]
+}
+
+/// One storage pool, on the nodes listed (all nodes when `nodes` is nil).
+public struct SimulatedStorage: Codable, Equatable, Sendable {
+    public var id: String
+    /// `dir`, `lvmthin`, `zfspool`, `nfs`, ...
+    public var type: String
+    public var content: [String]
+    public var shared: Bool
+    public var nodes: [String]?
+    public var total: Int64
+    /// Space used by things the simulator does not list (file systems are never empty).
+    public var baseUsed: Int64
+    public var volumes: [SimulatedVolume]
+
+    func isAvailable(on node: String) -> Bool { nodes?.contains(node) ?? true }
+
+    /// Volumes visible from `node`: a shared pool's are everywhere, a local pool's are per node.
+    func volumes(on node: String) -> [SimulatedVolume] {
+        shared ? volumes : volumes.filter { $0.node == node }
+    }
+
+    func used(on node: String) -> Int64 { baseUsed + volumes(on: node).reduce(0) { $0 + $1.size } }
+}
+
+/// One volume: an ISO, a container template, a backup or a guest disk.
+public struct SimulatedVolume: Codable, Equatable, Sendable {
+    public var volid: String
+    /// The node holding it, for local storage.
+    public var node: String?
+    /// `iso`, `vztmpl`, `backup`, `images`, `rootdir`.
+    public var content: String
+    public var format: String
+    public var size: Int64
+    public var ctime: Int64
+    public var vmid: Int?
+    public var notes: String?
+}
+
+/// One task (a Proxmox worker).
+public struct SimulatedTask: Codable, Equatable, Sendable {
+    public var upid: UPID
+    /// `running` or `stopped`.
+    public var status: String
+    /// `OK`, `WARNINGS: n`, or the error message, once stopped.
+    public var exitstatus: String?
+    public var endtime: Int64?
+    public var log: [String]
 }
