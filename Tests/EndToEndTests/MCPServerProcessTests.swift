@@ -72,7 +72,7 @@ func text(_ result: CallTool.Result) -> String {
 
         let vms = try await server.call("proxmox_vm_list", ["node": "pve1", "transport": "api"])
         let vmList = vms.structuredContent?.objectValue?["vms"]?.arrayValue ?? []
-        #expect(vmList.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 9000])
+        #expect(vmList.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 104, 9000])
         #expect(vmList.first?.objectValue?["name"] == "web01")
         #expect(vmList.first?.objectValue?["tags"] == ["prod", "web"])
         #expect(vmList.last?.objectValue?["template"] == true)

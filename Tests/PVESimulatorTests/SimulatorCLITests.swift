@@ -31,8 +31,9 @@ import TestSupport
     @Test func clusterResourcesOfTypeVM() throws {
         let output = run("pvesh", ["get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
         let guests = try GuestSummary.parseList(JSONValue.parse(output.stdout))
-        #expect(guests.map(\.vmid) == [100, 101, 102, 200, 201, 202, 9000])
-        #expect(guests.filter { $0.type == .lxc }.map(\.vmid) == [200, 201, 202])
+        #expect(guests.map(\.vmid) == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000])
+        #expect(guests.filter { $0.type == .lxc }.map(\.vmid) == [200, 201, 202, 203])
+        #expect(guests.first { $0.vmid == 104 }?.status == "running")  // paused: its QEMU process runs
         #expect(guests.first { $0.vmid == 202 }?.status == "unknown")  // its node is offline
         #expect(guests.first { $0.vmid == 9000 }?.template == true)
         #expect(guests.first { $0.vmid == 100 }?.tags == ["prod", "web"])
@@ -65,8 +66,9 @@ import TestSupport
         let pve1 = run("qm", ["list"])
         #expect(pve1.stdoutText == """
                   VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       
-                   100 web01                running    4096              32.00 10100     
-                   101 db01                 running    8192             100.00 10101     
+                   100 web01                running    4096              32.00 1100      
+                   101 db01                 running    8192             100.00 1101      
+                   104 staging-app          running    2048              32.00 1104      
                   9000 debian-12-template   stopped    2048              10.00 0         
 
             """)
@@ -107,7 +109,7 @@ import TestSupport
         #expect(output.stdout == run("pvesh", ["get", "/nodes", "--output-format", "json"]).stdout)
         let engine = ProxmoxEngine(runner: runner)
         let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve1"))
-        #expect(vms.value.map(\.vmid) == [100, 101, 9000])
+        #expect(vms.value.map(\.vmid) == [100, 101, 104, 9000])
         #expect(vms.command.argv == ["pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
     }
 }

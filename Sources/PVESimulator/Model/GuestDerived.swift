@@ -71,11 +71,6 @@ extension SimulatedGuest {
         return Int64(text).map { $0 * 1_073_741_824 }
     }
 
-    /// `32G`-style size text for a byte count (whole GiB when possible).
-    static func sizeText(_ bytes: Int64) -> String {
-        bytes % 1_073_741_824 == 0 ? "\(bytes / 1_073_741_824)G" : "\(bytes / 1_048_576)M"
-    }
-
     /// The config as `qm config` prints it and as its digest is computed: sorted `key: value` lines.
     var configText: String {
         config.keys.sorted().map { "\($0): \(config[$0]!)\n" }.joined()
