@@ -39,7 +39,9 @@ enum Pvesh {
                 let stderr = outcome.lockChatter + (outcome.error.map { $0 + "\n" } ?? "")
                 return CommandOutput(stdout: Array((log + upid).utf8), stderr: Array(stderr.utf8), exitStatus: 0)
             }
-        } catch let failure as CLIFailure {
+        } catch var failure as CLIFailure {
+            // Parameter errors end with the command's usage, after a blank line.
+            if failure.stderr.hasPrefix("400 ") { failure.stderr += "\npvesh \(verb) <api_path> [OPTIONS] [FORMAT_OPTIONS]\n" }
             return failure.output
         }
     }

@@ -172,15 +172,46 @@ enum ApiViews {
         switch guest.kind {
         case .qemu:
             fields["qmpstatus"] = .string(guest.status)
-            if guest.isRunning {
-                fields["running-machine"] = .string("pc-i440fx-9.0+pve0")
-                fields["running-qemu"] = .string("9.0.2")
-            }
+            if guest.isRunning { fields.merge(runningQemuDetails(guest)) { $1 } }
             if guest.config["agent"]?.hasPrefix("1") == true { fields["agent"] = .int(1) }
         case .lxc:
             if guest.isRunning { fields["pid"] = .int(Int64(guest.stats.pid)) }
         }
         return .object(fields)
+    }
+
+    /// What QEMU reports of a running VM (shape of the recorded status/current capture, including
+    /// its real JSON booleans inside `blockstat` and `proxmox-support`).
+    private static func runningQemuDetails(_ guest: SimulatedGuest) -> [String: JSONValue] {
+        let stats = guest.stats
+        let free = max(0, guest.maxmem - stats.mem)
+        var blockstat: [String: JSONValue] = [:]
+        for key in guest.diskKeys {
+            blockstat[key] = .object([
+                "account_failed": true, "account_invalid": true, "failed_flush_operations": 0, "failed_rd_operations": 0,
+                "failed_unmap_operations": 0, "failed_wr_operations": 0, "flush_operations": .int(stats.diskwrite / 65_536),
+                "idle_time_ns": 4_427_685_914, "rd_bytes": .int(stats.diskread), "rd_operations": .int(stats.diskread / 4096),
+                "timed_stats": .array([]), "wr_bytes": .int(stats.diskwrite), "wr_operations": .int(stats.diskwrite / 4096),
+            ])
+        }
+        return [
+            "balloon": .int(guest.maxmem),
+            "ballooninfo": .object([
+                "actual": .int(guest.maxmem), "free_mem": .int(free), "last_update": .int(1_764_000_000),
+                "major_page_faults": 1811, "max_mem": .int(guest.maxmem), "mem_swapped_in": 0, "mem_swapped_out": 0,
+                "minor_page_faults": 3_803_793, "total_mem": .int(guest.maxmem - 82_137_088),
+            ]),
+            "blockstat": .object(blockstat),
+            "freemem": .int(free),
+            "nics": .object(["tap\(guest.vmid)i0": .object(["netin": .int(stats.netin), "netout": .int(stats.netout)])]),
+            "proxmox-support": .object([
+                "backup-max-workers": true, "pbs-dirty-bitmap": true, "pbs-dirty-bitmap-migration": true,
+                "pbs-dirty-bitmap-savevm": true, "pbs-library-version": "1.5.1 (UNKNOWN)", "pbs-masterkey": true,
+                "query-bitmap-info": true,
+            ]),
+            "running-machine": "pc-i440fx-9.0+pve0",
+            "running-qemu": "9.0.2",
+        ]
     }
 
     /// `GET .../{vmid}/config`: typed values plus the digest.
