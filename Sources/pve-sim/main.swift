@@ -13,8 +13,11 @@ if program == "pve-sim" {
 }
 let store = StateStore.fromEnvironment(environment)
 if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
-    // A fault for tests: a command that never finishes.
-    while true { sleep(3600) }
+    // A fault for tests: a command that never finishes, until its session is gone (as SIGHUP would
+    // end it on a real host), so test runs leave no orphans behind.
+    let parent = getppid()
+    while getppid() == parent { sleep(1) }
+    exit(129)
 }
 let output = SimulatorCLI.run(
     program: program, arguments: arguments, environment: environment,
