@@ -20,13 +20,29 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Use the built-in simulated cluster instead of a real host.")
     var simulator = false
 
+    @Option(help: ArgumentHelp("Write every command run and its output to DIR as fixture files (secrets redacted).", valueName: "DIR"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Answer from fixture files in DIR (made by --record) instead of a host.", valueName: "DIR"))
+    var replay: String?
+
+    func validate() throws {
+        if replay != nil && (simulator || record != nil) {
+            throw ValidationError("--replay answers from recordings alone: use it without --simulator and --record")
+        }
+    }
+
     func run() async throws {
         let logger = Logger(label: "mcp-proxmox-admin")
         let processEnvironment = ProcessInfo.processInfo.environment
-        let environment: ToolEnvironment
+        var environment: ToolEnvironment
         var connection: SSHConnection?
         var settingsTimeout = Duration.seconds(60)
-        if simulator {
+        if let replay {
+            logger.notice("answering from the recordings in \(replay) (no host is contacted)")
+            environment = ToolEnvironment(engine: ProxmoxEngine(runner: try ReplayRunner(directory: URL(fileURLWithPath: replay))),
+                                          defaultTransport: .auto, simulated: false)
+        } else if simulator {
             logger.notice("serving a SIMULATED Proxmox cluster (no real host)")
             environment = ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner()),
                                           defaultTransport: .auto, simulated: true)
@@ -45,6 +61,15 @@ struct Serve: AsyncParsableCommand {
                 engine: ProxmoxEngine(runner: SSHRunner(connection: ssh, timeout: settings.commandTimeout)),
                 defaultTransport: settings.defaultTransport, simulated: false)
             logger.notice("serving \(settings.endpoint.display) over SSH")
+        }
+        if let record {
+            let secrets = ["PROXMOX_SSH_KEY_PASSPHRASE", "PROXMOX_SSH_PASSWORD", "PROXMOX_API_TOKEN_SECRET"]
+                .compactMap { processEnvironment[$0] }
+            let recorder = try RecordingRunner(recording: environment.engine.runner, into: URL(fileURLWithPath: record),
+                                               secrets: secrets, source: "mcp-proxmox-admin \(ProxmoxMCPServer.version) serve --record")
+            environment = ToolEnvironment(engine: ProxmoxEngine(runner: recorder),
+                                          defaultTransport: environment.defaultTransport, simulated: environment.simulated)
+            logger.notice("recording every command into \(record)")
         }
         let server = await ProxmoxMCPServer.make(environment: environment, logger: logger)
         let transport = LineTransport()

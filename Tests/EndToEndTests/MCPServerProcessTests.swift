@@ -142,6 +142,38 @@ func text(_ result: CallTool.Result) -> String {
         #expect(result.stdout.contains("102  win-test  stopped  on pve2"))
     }
 
+    @Test func recordThenReplay() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let requests = FileManager.default.temporaryDirectory.appendingPathComponent("req-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: requests) }
+        try ([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+              #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve2"}}}"#,
+              #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"proxmox_node_list","arguments":{}}}"#]
+            .joined(separator: "\n") + "\n").write(to: requests, atomically: true, encoding: .utf8)
+        let binary = try Paths.binary("mcp-proxmox-admin")
+        let script = "exec \"$0\" serve \"$@\" < \"$REQUESTS\""
+        var environment = ProcessInfo.processInfo.environment
+        environment["REQUESTS"] = requests.path
+        try Subprocess.run("/bin/sh", ["-c", script, binary, "--simulator", "--record", directory.path], environment: environment)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["0001-pvesh-get-cluster-resources.json", "0002-pvesh-get-nodes.json"]
+            || FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["0001-pvesh-get-nodes.json", "0002-pvesh-get-cluster-resources.json"])
+        // Replay answers the recorded calls without a host, and names what it lacks.
+        try ([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+              #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve2","transport":"api"}}}"#,
+              #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve1"}}}"#]
+            .joined(separator: "\n") + "\n").write(to: requests, atomically: true, encoding: .utf8)
+        let replayed = try Subprocess.run("/bin/sh", ["-c", script, binary, "--replay", directory.path], environment: environment)
+        #expect(replayed.stdout.contains("102  win-test  stopped  on pve2"))
+        #expect(replayed.stdout.contains("103  ci-runner  running  on pve2"))
+        #expect(!replayed.stdout.contains("[simulated cluster]"))
+        // The pve1 listing runs the same command as the recorded pve2 one, so it is answered too.
+        let lines = replayed.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains(#""id":4"#) && $0.contains("100  web01  running  on pve1") })
+    }
+
     @Test func demoPrintsTheSimulatedCluster() throws {
         let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["demo"])
         #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))

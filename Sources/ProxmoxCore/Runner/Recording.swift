@@ -1,0 +1,73 @@
+import Foundation
+
+/// One recorded command: what ran and what it left behind. The fixture format of `serve --record`
+/// and `serve --replay`, one JSON file per command (see Fixtures/README.md).
+public struct Recording: Codable, Equatable, Sendable {
+    /// The argv, with secret values replaced by `<redacted>`.
+    public var argv: [String]
+    /// stdout as UTF-8 text (secrets redacted); `stdoutBase64` instead when it is not UTF-8.
+    public var stdout: String?
+    public var stdoutBase64: String?
+    public var stderr: String?
+    public var stderrBase64: String?
+    public var exitStatus: Int32
+    /// Where it came from, for the reader of a bug report.
+    public var source: String?
+
+    public init(argv: [String], output: CommandOutput, source: String?, secrets: [String]) {
+        self.argv = Redaction.redact(argv, secrets: secrets)
+        (stdout, stdoutBase64) = Self.encode(output.stdout, secrets: secrets)
+        (stderr, stderrBase64) = Self.encode(output.stderr, secrets: secrets)
+        exitStatus = output.exitStatus
+        self.source = source
+    }
+
+    /// The output to hand back on replay.
+    public var output: CommandOutput {
+        CommandOutput(stdout: Self.decode(stdout, stdoutBase64), stderr: Self.decode(stderr, stderrBase64),
+                      exitStatus: exitStatus)
+    }
+
+    private static func encode(_ bytes: [UInt8], secrets: [String]) -> (String?, String?) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return (nil, Data(bytes).base64EncodedString()) }
+        return (Redaction.redact(text, secrets: secrets), nil)
+    }
+
+    private static func decode(_ text: String?, _ base64: String?) -> [UInt8] {
+        if let text { return Array(text.utf8) }
+        return base64.flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? []
+    }
+}
+
+/// Removes secrets from what is recorded or logged.
+public enum Redaction {
+    /// Options whose values are always secret.
+    public static let secretOptions: Set<String> = ["password", "cipassword", "sshkeys", "ssh-public-keys"]
+    public static let marker = "<redacted>"
+
+    /// The argv with the values of secret options, and any known secret, replaced.
+    public static func redact(_ argv: [String], secrets: [String] = []) -> [String] {
+        var result: [String] = []
+        var hideNext = false
+        for argument in argv {
+            if hideNext {
+                result.append(marker)
+                hideNext = false
+                continue
+            }
+            let name = argument.drop { $0 == "-" }
+            if argument.hasPrefix("-"), let equals = name.firstIndex(of: "="), secretOptions.contains(String(name[..<equals])) {
+                result.append(String(argument.prefix(argument.count - name.count)) + name[..<equals] + "=" + marker)
+                continue
+            }
+            if argument.hasPrefix("-"), secretOptions.contains(String(name)) { hideNext = true }
+            result.append(redact(argument, secrets: secrets))
+        }
+        return result
+    }
+
+    /// The text with every known secret (of at least 4 characters) replaced.
+    public static func redact(_ text: String, secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: marker) }
+    }
+}
