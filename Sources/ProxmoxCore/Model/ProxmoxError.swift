@@ -9,8 +9,17 @@ public enum ProxmoxError: Error, Equatable, Sendable, CustomStringConvertible {
     case commandNotFound(program: String)
     /// The command's output did not have the expected shape.
     case unparseableOutput(command: String, detail: String)
-    /// The runner could not run the command (connection, authentication, host key, deadline).
+    /// The runner could not run the command, or lost it (connection, deadline): its effect is unknown.
     case transport(String)
+    /// The runner failed before the command was started (connect, host key, login, channel):
+    /// provably nothing ran.
+    case notStarted(String)
+    /// The Proxmox task ran and failed.
+    case taskFailed(upid: String, exitstatus: String, log: [String])
+    /// The guest, node, storage or snapshot named does not exist.
+    case notFound(String)
+    /// Refused by this server's safety policy; nothing ran.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -22,8 +31,76 @@ public enum ProxmoxError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(program)' was not found on the host: is this a Proxmox VE node, and is /usr/sbin on PATH?"
         case let .unparseableOutput(command, detail):
             "unexpected output from \(command): \(detail)"
-        case let .transport(message):
+        case let .transport(message), let .notStarted(message):
+            message
+        case let .taskFailed(upid, exitstatus, _):
+            "task failed: \(exitstatus) (task \(upid))"
+        case let .notFound(message), let .refused(message):
             message
         }
+    }
+}
+
+/// What kind of failure Proxmox reported, read from its message, so callers and assistants can
+/// react without parsing text. The message itself stays in the error.
+public enum FailureReason: String, Codable, Sendable {
+    case notFound = "not_found"
+    case alreadyRunning = "already_running"
+    case notRunning = "not_running"
+    case locked
+    case parameterVerification = "parameter_verification"
+    case snapshotMissing = "snapshot_missing"
+    case snapshotNameInUse = "snapshot_name_in_use"
+    case alreadyExists = "already_exists"
+    case permissionDenied = "permission_denied"
+    case commandMissing = "command_missing"
+    case timeout
+    case transport
+    case taskFailed = "task_failed"
+    case refused
+    case invalidArgument = "invalid_argument"
+    case other
+
+    /// The reason behind a Proxmox message (the format strings of PROXMOX-CLI-NOTES §2).
+    public static func of(message: String) -> FailureReason {
+        let text = message.lowercased()
+        let table: [(String, FailureReason)] = [
+            ("does not exist", .notFound), ("no such", .notFound), ("already running", .alreadyRunning),
+            ("not running", .notRunning), ("is running - destroy failed", .alreadyRunning), ("is locked", .locked),
+            ("can't lock file", .locked), ("parameter verification failed", .parameterVerification),
+            ("already used", .snapshotNameInUse), ("already exists", .alreadyExists),
+            ("permission denied", .permissionDenied), ("permission check failed", .permissionDenied),
+            ("got timeout", .timeout), ("not enough arguments", .parameterVerification),
+        ]
+        if text.hasPrefix("snapshot '"), text.contains("does not exist") { return .snapshotMissing }
+        return table.first { text.contains($0.0) }?.1 ?? .other
+    }
+}
+
+extension ProxmoxError {
+    /// The failure's kind.
+    public var reason: FailureReason {
+        switch self {
+        case .invalidArgument: .invalidArgument
+        case let .commandFailed(_, _, message): FailureReason.of(message: message)
+        case .commandNotFound: .commandMissing
+        case .unparseableOutput, .transport, .notStarted: .transport
+        case let .taskFailed(_, exitstatus, _):
+            FailureReason.of(message: exitstatus) == .other ? .taskFailed : FailureReason.of(message: exitstatus)
+        case .notFound: .notFound
+        case .refused: .refused
+        }
+    }
+
+    /// The lock name of a `locked` failure (`VM is locked (backup)` → `backup`).
+    public var lockName: String? {
+        let message: String
+        switch self {
+        case let .commandFailed(_, _, text): message = text
+        case let .taskFailed(_, text, _): message = text
+        default: return nil
+        }
+        guard let open = message.range(of: "is locked ("), let close = message[open.upperBound...].firstIndex(of: ")") else { return nil }
+        return String(message[open.upperBound..<close])
     }
 }

@@ -1,0 +1,148 @@
+import Foundation
+
+/// One snapshot of a guest, or the `current` entry (the live state).
+public struct SnapshotEntry: Codable, Hashable, Sendable {
+    public var name: String
+    public var parent: String?
+    public var description: String
+    /// Unix time; absent for `current`.
+    public var snaptime: Int64?
+    /// Whether RAM state was saved.
+    public var vmstate: Bool
+    /// True for the `current` pseudo-entry.
+    public var current: Bool
+
+    /// `GET .../snapshot`.
+    public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [SnapshotEntry] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of snapshots") }
+        return try entries.map { entry throws(ParseFailure) in
+            guard let name = entry["name"]?.stringValue else { throw ParseFailure("a snapshot has no 'name' field") }
+            return SnapshotEntry(name: name, parent: entry["parent"]?.stringValue,
+                                 description: entry["description"]?.stringValue ?? "", snaptime: entry["snaptime"]?.intValue,
+                                 vmstate: entry["vmstate"]?.boolValue ?? false, current: name == "current")
+        }
+    }
+
+    /// `qm listsnapshot` / `pct listsnapshot`: a tree, one space of indent per level, then
+    /// `` `-> name  YYYY-MM-DD HH:MM:SS  description``. Long names push the columns right, so the
+    /// line is read by tokens, not by column.
+    public static func parseTree(_ text: String) throws(ParseFailure) -> [SnapshotEntry] {
+        var entries: [SnapshotEntry] = []
+        var stack: [String] = []  // names by depth
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let arrow = line.range(of: "`->") else {
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                throw ParseFailure("unexpected line in snapshot list: '\(line.prefix(80))'")
+            }
+            let depth = line.distance(from: line.startIndex, to: arrow.lowerBound)
+            var rest = line[arrow.upperBound...].drop { $0 == " " }
+            let name = String(rest.prefix { $0 != " " })
+            guard !name.isEmpty else { throw ParseFailure("a snapshot line has no name") }
+            rest = rest.dropFirst(name.count).drop { $0 == " " }
+            var snaptime: Int64?
+            if rest.count >= 19, let time = Self.time(String(rest.prefix(19))) {
+                snaptime = time
+                rest = rest.dropFirst(19).drop { $0 == " " }
+            }
+            var description = rest.trimmingCharacters(in: .whitespaces)
+            let current = name == "current" && snaptime == nil
+            if current || description == "no-description" { description = current ? "You are here!" : "" }
+            stack = Array(stack.prefix(depth))
+            entries.append(SnapshotEntry(name: name, parent: stack.last, description: description, snaptime: snaptime,
+                                         vmstate: false, current: current))
+            stack.append(name)
+        }
+        return entries
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` as printed by the host, read as UTC (the host's zone is unknown).
+    static func time(_ text: String) -> Int64? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970) }
+    }
+}
+
+/// A guest's configuration: keys and values as strings (Proxmox's property strings), and the
+/// digest that guards edits (only the API prints it).
+public struct GuestConfig: Codable, Hashable, Sendable {
+    public var options: [String: String]
+    public var digest: String?
+
+    /// `GET .../config`: values typed by the schema come as numbers; keep them as text.
+    public static func parse(_ document: JSONValue) throws(ParseFailure) -> GuestConfig {
+        guard case let .object(fields) = document else { throw ParseFailure("expected a JSON object of config") }
+        var options: [String: String] = [:]
+        for (key, value) in fields where key != "digest" {
+            switch value {
+            case let .double(number): options[key] = PerlJSONStyle.perlNumber(number)
+            case let .bool(flag): options[key] = flag ? "1" : "0"
+            case .array, .object, .null: continue  // raw lxc.* pairs and the like
+            default: options[key] = value.stringValue
+            }
+        }
+        return GuestConfig(options: options, digest: fields["digest"]?.stringValue)
+    }
+
+    /// `qm config` / `pct config`: `key: value` lines; stops at a snapshot section (`[name]`).
+    public static func parseText(_ text: String) throws(ParseFailure) -> GuestConfig {
+        var options: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("[") { break }
+            guard let colon = line.firstIndex(of: ":") else {
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                throw ParseFailure("unexpected config line: '\(line.prefix(80))'")
+            }
+            let key = String(line[..<colon])
+            var value = line[line.index(after: colon)...]
+            if value.first == " " { value = value.dropFirst() }
+            options[key] = String(value)
+        }
+        return GuestConfig(options: options, digest: nil)
+    }
+}
+
+/// A task's state (`GET /nodes/{node}/tasks/{upid}/status`).
+public struct TaskStatus: Codable, Hashable, Sendable {
+    public var upid: String
+    /// `running` or `stopped`.
+    public var status: String
+    /// `OK`, `WARNINGS: n`, or the error, once stopped.
+    public var exitstatus: String?
+
+    public var isRunning: Bool { status == "running" }
+    /// A task failed unless it ended `OK` or with warnings (UPID.pm `status_is_error`).
+    public var succeeded: Bool {
+        guard let exitstatus, !isRunning else { return false }
+        return exitstatus == "OK" || exitstatus.hasPrefix("WARNINGS: ")
+    }
+
+    public static func parse(_ document: JSONValue) throws(ParseFailure) -> TaskStatus {
+        guard let status = document["status"]?.stringValue else { throw ParseFailure("task status has no 'status' field") }
+        return TaskStatus(upid: document["upid"]?.stringValue ?? "", status: status,
+                          exitstatus: document["exitstatus"]?.stringValue)
+    }
+
+    /// Log lines of `GET .../log` in order.
+    public static func parseLog(_ document: JSONValue) throws(ParseFailure) -> [String] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of log lines") }
+        return entries.compactMap { $0["t"]?.stringValue }
+    }
+}
+
+extension UPID {
+    /// The UPID a worker endpoint printed: pvesh prints the task log first, the UPID (a JSON
+    /// string) last, so only the last non-empty line counts.
+    public static func fromPveshOutput(_ stdout: String) throws(ParseFailure) -> UPID {
+        guard let last = stdout.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw ParseFailure("no UPID in the output")
+        }
+        let text: String
+        if let value = try? JSONValue.parse(Array(last.utf8)), case let .string(string) = value { text = string } else {
+            text = last.trimmingCharacters(in: .whitespaces)
+        }
+        return try UPID(parsing: text)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// One node's status (`GET /nodes/{node}/status`).
+public struct NodeStatusReport: Codable, Hashable, Sendable {
+    public struct Usage: Codable, Hashable, Sendable {
+        public var used: Int64
+        public var total: Int64
+        public var free: Int64
+    }
+
+    public var node: String
+    public var cpu: Double?
+    public var cpus: Int?
+    public var cpuModel: String?
+    public var memory: Usage?
+    public var swap: Usage?
+    public var rootfs: Usage?
+    public var uptime: Int64?
+    public var loadavg: [Double]
+    public var kernel: String?
+    public var pveversion: String?
+
+    public static func parse(_ document: JSONValue, node: String) throws(ParseFailure) -> NodeStatusReport {
+        guard case .object = document else { throw ParseFailure("expected a JSON object of node status") }
+        func usage(_ key: String) -> Usage? {
+            guard let object = document[key], let total = object["total"]?.intValue else { return nil }
+            let used = object["used"]?.intValue ?? 0
+            return Usage(used: used, total: total, free: object["free"]?.intValue ?? max(0, total - used))
+        }
+        let kernel = document["current-kernel"]?["release"]?.stringValue
+            ?? document["kversion"]?.stringValue
+        return NodeStatusReport(
+            node: node, cpu: document["cpu"]?.doubleValue, cpus: document["cpuinfo"]?["cpus"]?.intValue.map { Int($0) },
+            cpuModel: document["cpuinfo"]?["model"]?.stringValue, memory: usage("memory"), swap: usage("swap"),
+            rootfs: usage("rootfs"), uptime: document["uptime"]?.intValue,
+            loadavg: document["loadavg"]?.arrayValue?.compactMap(\.doubleValue) ?? [], kernel: kernel,
+            pveversion: document["pveversion"]?.stringValue)
+    }
+}
+
+/// The cluster's state (`GET /cluster/status`): quorum and membership.
+public struct ClusterStatusReport: Codable, Hashable, Sendable {
+    public struct Member: Codable, Hashable, Sendable {
+        public var name: String
+        public var online: Bool
+        public var local: Bool
+        public var ip: String?
+        public var nodeid: Int?
+        /// Filled from the node's own status when it answers.
+        public var pveversion: String?
+    }
+
+    /// Cluster name; nil on a standalone node (no cluster entry).
+    public var name: String?
+    public var quorate: Bool
+    public var nodes: [Member]
+    public var nodesOnline: Int { nodes.filter(\.online).count }
+
+    public static func parse(_ document: JSONValue) throws(ParseFailure) -> ClusterStatusReport {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of cluster status") }
+        let cluster = entries.first { $0["type"]?.stringValue == "cluster" }
+        var members: [Member] = []
+        for entry in entries where entry["type"]?.stringValue == "node" {
+            guard let name = entry["name"]?.stringValue else { throw ParseFailure("a node entry has no 'name' field") }
+            members.append(Member(name: name, online: entry["online"]?.boolValue ?? false,
+                                  local: entry["local"]?.boolValue ?? false, ip: entry["ip"]?.stringValue,
+                                  nodeid: entry["nodeid"]?.intValue.map { Int($0) }, pveversion: nil))
+        }
+        // A standalone node reports itself only; it is quorate by definition.
+        let quorate = cluster?["quorate"]?.boolValue ?? !members.isEmpty
+        return ClusterStatusReport(name: cluster?["name"]?.stringValue, quorate: quorate, nodes: members)
+    }
+}
+
+/// One storage pool on one node.
+public struct StorageSummary: Codable, Hashable, Sendable {
+    public var storage: String
+    public var node: String
+    public var type: String
+    public var content: [String]
+    public var shared: Bool
+    public var active: Bool
+    public var used: Int64?
+    public var total: Int64?
+    public var available: Int64?
+
+    /// `GET /nodes/{node}/storage` entries.
+    public static func parseNodeList(_ document: JSONValue, node: String) throws(ParseFailure) -> [StorageSummary] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of storage") }
+        return try entries.map { entry throws(ParseFailure) in
+            guard let id = entry["storage"]?.stringValue else { throw ParseFailure("a storage entry has no 'storage' field") }
+            return StorageSummary(
+                storage: id, node: node, type: entry["type"]?.stringValue ?? "unknown", content: contentList(entry["content"]),
+                shared: entry["shared"]?.boolValue ?? false, active: entry["active"]?.boolValue ?? true,
+                used: entry["used"]?.intValue, total: entry["total"]?.intValue, available: entry["avail"]?.intValue)
+        }
+    }
+
+    /// `GET /cluster/resources --type storage` entries (every node's pools).
+    public static func parseResources(_ document: JSONValue) throws(ParseFailure) -> [StorageSummary] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
+        return try entries.filter { $0["type"]?.stringValue == "storage" }.map { entry throws(ParseFailure) in
+            guard let id = entry["storage"]?.stringValue, let node = entry["node"]?.stringValue else {
+                throw ParseFailure("a storage entry has no 'storage' or 'node' field")
+            }
+            let used = entry["disk"]?.intValue, total = entry["maxdisk"]?.intValue
+            return StorageSummary(
+                storage: id, node: node, type: entry["plugintype"]?.stringValue ?? "unknown",
+                content: contentList(entry["content"]), shared: entry["shared"]?.boolValue ?? false,
+                active: entry["status"]?.stringValue == "available", used: used, total: total,
+                available: total.flatMap { total in used.map { total - $0 } })
+        }.sorted { ($0.node, $0.storage) < ($1.node, $1.storage) }
+    }
+
+    static func contentList(_ value: JSONValue?) -> [String] {
+        (value?.stringValue ?? "").split(separator: ",").map(String.init)
+    }
+}
+
+/// One volume in a storage (`GET /nodes/{node}/storage/{storage}/content`).
+public struct StorageVolume: Codable, Hashable, Sendable {
+    public var volid: String
+    public var content: String
+    public var format: String?
+    public var size: Int64?
+    public var ctime: Int64?
+    public var vmid: Int?
+    public var notes: String?
+
+    public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [StorageVolume] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of volumes") }
+        return try entries.map { entry throws(ParseFailure) in
+            guard let volid = entry["volid"]?.stringValue else { throw ParseFailure("a volume has no 'volid' field") }
+            return StorageVolume(
+                volid: volid, content: entry["content"]?.stringValue ?? "unknown", format: entry["format"]?.stringValue,
+                size: entry["size"]?.intValue, ctime: entry["ctime"]?.intValue, vmid: entry["vmid"]?.intValue.map { Int($0) },
+                notes: entry["notes"]?.stringValue)
+        }
+    }
+}
