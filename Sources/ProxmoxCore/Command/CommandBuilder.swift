@@ -93,6 +93,8 @@ public enum CommandBuilder {
             return pvesh("get", "/cluster/resources", ["--type", "storage"])
         case let .storageContent(node, storage, content):
             return pvesh("get", "/nodes/\(node)/storage/\(storage)/content", content.map { option("content", $0) } ?? [])
+        case .nextID:
+            return pvesh("get", "/cluster/nextid")
         case let .taskStatus(upid):
             return pvesh("get", "/nodes/\(upid.node)/tasks/\(upid)/status")
         case let .taskLog(upid, start, limit):

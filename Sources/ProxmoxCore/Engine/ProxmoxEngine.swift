@@ -72,6 +72,15 @@ public struct ProxmoxEngine: Sendable {
         return outcome
     }
 
+    /// The next free guest id (Proxmox prints it as a string, the schema says integer: both parse).
+    public func nextID() async throws -> VMID {
+        let outcome = try await read(.nextID, transport: .api) { document throws(ParseFailure) in
+            guard let number = document.intValue, let vmid = try? VMID(Int(number)) else { throw ParseFailure("not a VM id") }
+            return vmid
+        }
+        return outcome.value
+    }
+
     public func storageList(node: NodeName?, transport: TransportPreference = .auto) async throws -> Outcome<[StorageSummary]> {
         try await read(.storageList(node: node), transport: transport) { document throws(ParseFailure) in
             if let node { try StorageSummary.parseNodeList(document, node: node.value) } else { try StorageSummary.parseResources(document) }
@@ -271,11 +280,7 @@ public struct ProxmoxEngine: Sendable {
 
     /// The runner whose qm/pct act on `node`.
     func cliRunner(for node: NodeName) async throws -> NodeTarget {
-        let members = try await directory.membership {
-            let output = try await runner.run(CommandBuilder.command(for: .clusterStatus, family: .api))
-            guard output.exitStatus == 0 else { throw ErrorClassifier.classify(CommandBuilder.command(for: .clusterStatus, family: .api), output) }
-            return try Self.parsing("pvesh") { () throws(ParseFailure) in try ClusterStatusReport.parse(try Self.document(output)) }
-        }
+        let members = try await membership()
         let local = members.nodes.first { $0.local }?.name
         if local == nil || local?.lowercased() == node.value.lowercased() { return .here(runner) }
         let member = members.nodes.first { $0.name.lowercased() == node.value.lowercased() }
@@ -305,6 +310,15 @@ public struct ProxmoxEngine: Sendable {
         return GuestRef(kind: kind, vmid: vmid, node: try NodeName(guest.node))
     }
 
+    /// The node this connection is on (`local` in `/cluster/status`).
+    public func connectedNode() async throws -> NodeName {
+        let members = try await membership()
+        guard let local = members.nodes.first(where: { $0.local }) ?? members.nodes.first else {
+            throw ProxmoxError.notFound("the host reported no cluster nodes")
+        }
+        return try NodeName(local.name)
+    }
+
     /// A node given by the user, matched against the cluster's nodes.
     public func node(named text: String) async throws -> NodeName {
         try resolveNode(text, among: try await clusterSnapshot().nodes)
@@ -327,6 +341,15 @@ public struct ProxmoxEngine: Sendable {
             throw ProxmoxError.notFound("no node '\(text.prefix(64))' in this cluster; nodes: \(nodes.joined(separator: ", "))")
         }
         return try NodeName(match)
+    }
+
+    func membership() async throws -> ClusterStatusReport {
+        try await directory.membership {
+            let command = CommandBuilder.command(for: .clusterStatus, family: .api)
+            let output = try await runner.run(command)
+            guard output.exitStatus == 0 else { throw ErrorClassifier.classify(command, output) }
+            return try Self.parsing("pvesh") { () throws(ParseFailure) in try ClusterStatusReport.parse(try Self.document(output)) }
+        }
     }
 
     func clusterSnapshot() async throws -> ClusterDirectory.Snapshot {

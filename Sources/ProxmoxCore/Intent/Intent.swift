@@ -20,6 +20,8 @@ public enum Intent: Hashable, Sendable {
     /// Storage pools of one node, or of every node (`/cluster/resources --type storage`).
     case storageList(node: NodeName?)
     case storageContent(node: NodeName, storage: StorageID, content: String?)
+    /// The next free guest id.
+    case nextID
     case taskStatus(UPID)
     case taskLog(UPID, start: Int, limit: Int)
 
@@ -27,7 +29,7 @@ public enum Intent: Hashable, Sendable {
     public var isReadOnly: Bool {
         switch self {
         case .listNodes, .nodeStatus, .clusterStatus, .listGuests, .snapshotList, .configGet, .storageList,
-             .storageContent, .taskStatus, .taskLog:
+             .storageContent, .taskStatus, .taskLog, .nextID:
             true
         case .power, .createVM, .createContainer, .delete, .clone, .snapshotCreate, .snapshotRollback,
              .snapshotDelete, .configSet:
@@ -48,7 +50,8 @@ public enum Intent: Hashable, Sendable {
     /// queries exist only as API calls.
     public var hasCLIForm: Bool {
         switch self {
-        case .listNodes, .nodeStatus, .clusterStatus, .listGuests, .storageList, .storageContent, .taskStatus, .taskLog:
+        case .listNodes, .nodeStatus, .clusterStatus, .listGuests, .storageList, .storageContent, .taskStatus, .taskLog,
+             .nextID:
             false
         case .createContainer(_, let spec):
             // `pct create --ssh-public-keys` takes a file on the host, not the keys: only the API takes them inline.

@@ -1,8 +1,8 @@
 import MCP
 import ProxmoxCore
 
-/// A call's arguments, checked against the tool's schema before anything runs: unknown names and
-/// wrong types are refused with the field named.
+/// A call's arguments, checked against the tool's schema before anything runs: unknown names,
+/// wrong types and out-of-range values are refused with the field named.
 struct ToolArguments: Sendable {
     private let values: [String: Value]
 
@@ -15,6 +15,12 @@ struct ToolArguments: Sendable {
         self.values = values
     }
 
+    func has(_ field: String) -> Bool {
+        if case nil = values[field] { return false }
+        if case .null? = values[field] { return false }
+        return true
+    }
+
     /// A string argument, or nil when absent or null.
     func string(_ field: String) throws(ProxmoxError) -> String? {
         switch values[field] {
@@ -24,15 +30,110 @@ struct ToolArguments: Sendable {
         }
     }
 
+    func requiredString(_ field: String) throws(ProxmoxError) -> String {
+        guard let text = try string(field) else { throw .invalidArgument(field: field, reason: "is required") }
+        return text
+    }
+
+    /// An integer argument within `range` (a whole-number double is accepted, as JSON has one number type).
+    func integer(_ field: String, in range: ClosedRange<Int>) throws(ProxmoxError) -> Int? {
+        let number: Int
+        switch values[field] {
+        case nil, .null?: return nil
+        case let .int(value)?: number = value
+        case let .double(value)? where value.rounded() == value && abs(value) < 1e15: number = Int(value)
+        default: throw .invalidArgument(field: field, reason: "expected an integer")
+        }
+        guard range.contains(number) else {
+            throw .invalidArgument(field: field, reason: "\(number) is outside \(range.lowerBound)-\(range.upperBound)")
+        }
+        return number
+    }
+
+    func bool(_ field: String) throws(ProxmoxError) -> Bool? {
+        switch values[field] {
+        case nil, .null?: return nil
+        case let .bool(flag)?: return flag
+        default: throw .invalidArgument(field: field, reason: "expected true or false")
+        }
+    }
+
+    func vmid(_ field: String = "vmid") throws(ProxmoxError) -> VMID? {
+        guard let number = try integer(field, in: Int.min...Int.max) else { return nil }
+        do { return try VMID(number) } catch { throw .invalidArgument(field: field, reason: "\(number) is outside 100-999999999") }
+    }
+
+    func requiredVMID(_ field: String = "vmid") throws(ProxmoxError) -> VMID {
+        guard let vmid = try vmid(field) else { throw .invalidArgument(field: field, reason: "is required") }
+        return vmid
+    }
+
     /// The `transport` argument, else the configured default.
     func transport(default fallback: TransportPreference) throws(ProxmoxError) -> TransportPreference {
         guard let text = try string("transport") else { return fallback }
         return try TransportPreference(parsing: text)
     }
 
-    /// An optional node name argument.
-    func node(_ field: String = "node") throws(ProxmoxError) -> NodeName? {
+    /// A node argument as the user wrote it (matched against the cluster later), after a syntax check.
+    func nodeText(_ field: String = "node") throws(ProxmoxError) -> String? {
         guard let text = try string(field) else { return nil }
-        return try NodeName(text, field: field)
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.allSatisfy({ (try? NodeName(String($0))) != nil }), text.count <= 255 else {
+            throw .invalidArgument(field: field, reason: "'\(text.prefix(64))' is not a node name (letters, digits and inner '-')")
+        }
+        return text
+    }
+
+    func text(_ field: String, maxLength: Int = 8192, allowNewlines: Bool = true) throws(ProxmoxError) -> FreeText? {
+        guard let value = try string(field) else { return nil }
+        return try FreeText(value, field: field, maxLength: maxLength, allowNewlines: allowNewlines)
+    }
+
+    /// One of a fixed set of words.
+    func choice(_ field: String, _ allowed: [String]) throws(ProxmoxError) -> String? {
+        guard let text = try string(field) else { return nil }
+        guard allowed.contains(text) else {
+            throw .invalidArgument(field: field, reason: "'\(text.prefix(40))' is not one of \(allowed.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    /// An object of config options: values may be strings, numbers or booleans (as 0/1).
+    func configMap(_ field: String) throws(ProxmoxError) -> [ConfigKey: FreeText] {
+        switch values[field] {
+        case nil, .null?: return [:]
+        case let .object(object)?:
+            var result: [ConfigKey: FreeText] = [:]
+            for (key, value) in object {
+                let configKey = try ConfigKey(key, field: "\(field).\(key.prefix(40))")
+                let text: String
+                switch value {
+                case let .string(string): text = string
+                case let .int(number): text = String(number)
+                case let .double(number): text = String(number)
+                case let .bool(flag): text = flag ? "1" : "0"
+                default: throw .invalidArgument(field: "\(field).\(key)", reason: "expected a string, number or boolean")
+                }
+                // Config values are one line; only the description may span several.
+                result[configKey] = try FreeText(text, field: "\(field).\(key)", allowNewlines: key == "description")
+            }
+            return result
+        default:
+            throw .invalidArgument(field: field, reason: "expected an object of option names to values")
+        }
+    }
+
+    /// An array of config keys.
+    func keyList(_ field: String) throws(ProxmoxError) -> [ConfigKey] {
+        switch values[field] {
+        case nil, .null?: return []
+        case let .array(items)?:
+            return try items.enumerated().map { index, item throws(ProxmoxError) in
+                guard case let .string(text) = item else { throw .invalidArgument(field: "\(field)[\(index)]", reason: "expected a string") }
+                return try ConfigKey(text, field: "\(field)[\(index)]")
+            }
+        default:
+            throw .invalidArgument(field: field, reason: "expected an array of option names")
+        }
     }
 }

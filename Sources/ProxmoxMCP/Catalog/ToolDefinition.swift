@@ -7,11 +7,21 @@ public struct ToolEnvironment: Sendable {
     public let engine: ProxmoxEngine
     public let defaultTransport: TransportPreference
     public let simulated: Bool
+    /// No create, clone or delete.
+    public let safeMode: Bool
+    /// Node for node-scoped tools when the call names none.
+    public let defaultNode: String?
+    /// Longest wait for a task when the call gives no timeout.
+    public let taskTimeout: Duration
 
-    public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool) {
+    public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
+                defaultNode: String? = nil, taskTimeout: Duration = .seconds(300)) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
+        self.safeMode = safeMode
+        self.defaultNode = defaultNode
+        self.taskTimeout = taskTimeout
     }
 }
 
@@ -31,6 +41,8 @@ public struct ToolDefinition: Sendable {
     public let properties: [String: Value]
     public let required: [String]
     public let annotations: Tool.Annotations
+    /// Create, clone and delete tools: refused in safe mode.
+    public var createsOrDeletes: Bool = false
     let run: @Sendable (ToolArguments, ToolEnvironment) async throws -> ToolOutput
 
     /// The tool as `tools/list` shows it. Arguments not in the schema are refused.

@@ -10,6 +10,9 @@ public struct ConnectionSettings: Sendable {
     public var commandTimeout: Duration
     /// Transport when a tool call does not name one.
     public var defaultTransport: TransportPreference
+    /// Where to reach other nodes directly (`PROXMOX_NODE_ADDRESSES=pve2=10.0.0.2,pve3=host:2222`),
+    /// overriding the addresses in `/cluster/status`.
+    public var nodeAddresses: [String: (host: String, port: Int)] = [:]
 
     /// Reads `PROXMOX_HOST`, `PROXMOX_SSH_PORT`, `PROXMOX_SSH_USER`, `PROXMOX_SSH_KEY_PATH`,
     /// `PROXMOX_SSH_KNOWN_HOSTS`, `PROXMOX_TIMEOUT` (ms) and `PROXMOX_DEFAULT_TRANSPORT`.
@@ -41,13 +44,25 @@ public struct ConnectionSettings: Sendable {
                 problems.append("PROXMOX_DEFAULT_TRANSPORT='\(text)' is not one of ssh, api, auto")
             }
         }
+        var addresses: [String: (host: String, port: Int)] = [:]
+        for entry in (value("PROXMOX_NODE_ADDRESSES") ?? "").split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let target = parts.count == 2 ? parts[1].split(separator: ":").map(String.init) : []
+            guard parts.count == 2, (1...2).contains(target.count), let nodePort = target.count == 2 ? Int(target[1]) : port,
+                  (1...65535).contains(nodePort) else {
+                problems.append("PROXMOX_NODE_ADDRESSES entry '\(entry)' is not node=host or node=host:port")
+                continue
+            }
+            addresses[parts[0].lowercased()] = (target[0], nodePort)
+        }
         guard problems.isEmpty, let host else { throw ConfigurationError(problems: problems) }
         let endpoint = SSHEndpoint(
             host: host, port: port, user: value("PROXMOX_SSH_USER") ?? "root",
             privateKeyPath: expand(value("PROXMOX_SSH_KEY_PATH") ?? "~/.ssh/id_ed25519", home: home),
             passphrase: environment["PROXMOX_SSH_KEY_PASSPHRASE"],
             knownHostsPath: expand(value("PROXMOX_SSH_KNOWN_HOSTS") ?? "~/.ssh/known_hosts", home: home))
-        return ConnectionSettings(endpoint: endpoint, commandTimeout: timeout, defaultTransport: transport)
+        return ConnectionSettings(endpoint: endpoint, commandTimeout: timeout, defaultTransport: transport,
+                                  nodeAddresses: addresses)
     }
 
     static func expand(_ path: String, home: String) -> String {

@@ -28,19 +28,33 @@ public enum ProxmoxMCPServer {
     }
 
     /// Runs one call; every failure becomes a tool error with one actionable line.
-    static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
+    public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
                      logger: Logger) async -> CallTool.Result {
         let label = environment.simulated ? "[simulated cluster] " : ""
         do {
             let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
+            let dryRun = try parsed.bool("dryRun") ?? false
+            if environment.safeMode && definition.createsOrDeletes && !dryRun {
+                throw ProxmoxError.refused("\(definition.name) is disabled: the server runs in safe mode (no create, clone or delete); nothing ran")
+            }
             let output = try await definition.run(parsed, environment)
             return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
                                    structuredContent: output.structured as Value?, isError: false)
         } catch {
-            let message = (error as? ProxmoxError)?.description ?? "internal error: \(error)"
+            let proxmoxError = error as? ProxmoxError
+            let message = proxmoxError?.description ?? "internal error: \(error)"
             logger.notice("tool failed", metadata: ["tool": "\(definition.name)", "error": "\(message)"])
+            var details: [String: Value] = [
+                "reason": .string(proxmoxError?.reason.rawValue ?? "other"), "message": .string(message),
+            ]
+            if let lock = proxmoxError?.lockName { details["lock"] = .string(lock) }
+            if case let .taskFailed(upid, _, log)? = proxmoxError {
+                details["upid"] = .string(upid)
+                details["log"] = .array(log.map { .string($0) })
+            }
+            if case let .invalidArgument(field, _)? = proxmoxError { details["field"] = .string(field) }
             return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
-                                   isError: true)
+                                   structuredContent: Value.object(["error": .object(details)]) as Value?, isError: true)
         }
     }
 }

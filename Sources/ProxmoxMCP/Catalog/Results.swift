@@ -1,0 +1,55 @@
+import Foundation
+import MCP
+import ProxmoxCore
+
+/// Builds `structuredContent`: the tool's own fields plus how the answer was obtained.
+enum Structured {
+    static func encode<T: Encodable>(_ value: T) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: JSONEncoder().encode(value))
+    }
+
+    /// A read's result: its fields, the family that ran, the command line, notes.
+    static func read<V>(_ fields: [String: Value], outcome: Outcome<V>, environment: ToolEnvironment) -> Value {
+        var object = fields
+        object["transport"] = .string(outcome.family.rawValue)
+        object["commands"] = .array([.string(outcome.command.description)])
+        if !outcome.notes.isEmpty { object["notes"] = .array(outcome.notes.map { .string($0) }) }
+        if environment.simulated { object["simulated"] = true }
+        return .object(object)
+    }
+
+    /// A change's result: the subject, what ran (secrets redacted), and how the task ended.
+    static func execution(_ execution: Execution, fields: [String: Value], secrets: [String],
+                          environment: ToolEnvironment) throws -> Value {
+        var object = fields
+        object["dryRun"] = .bool(execution.dryRun)
+        object["transport"] = .string(execution.family.rawValue)
+        object["commands"] = .array(execution.commands.map { .string(ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets))) })
+        if !execution.notes.isEmpty { object["notes"] = .array(execution.notes.map { .string($0) }) }
+        if let node = execution.ranOnNode { object["ranOnNode"] = .string(node) }
+        if let task = execution.task { object["task"] = try encode(task) }
+        if environment.simulated { object["simulated"] = true }
+        return .object(object)
+    }
+
+    /// One line for people: what happened.
+    static func summary(_ execution: Execution, subject: String, action: String, secrets: [String]) -> String {
+        if execution.dryRun {
+            let lines = execution.commands.map { "`" + ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets)) + "`" }
+            return "dry run, nothing ran: \(action) \(subject) would run \(lines.joined(separator: " then "))"
+        }
+        var line = "\(action) \(subject): "
+        switch execution.task {
+        case let task? where task.status == "running":
+            line += task.waited ? "still running at the deadline" : "started"
+            if let upid = task.upid { line += " (task \(upid); it continues on the host)" }
+        case let task?:
+            line += task.exitstatus ?? "done"
+            if let upid = task.upid { line += " (task \(upid))" }
+        case nil:
+            line += "done"
+        }
+        if let note = execution.notes.first { line += "; note: \(note)" }
+        return line
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import ProxmoxCore
+import PVESimulator
+import SSHClient
+import Synchronization
+
+/// Direct SSH connections to the other nodes of the cluster, for qm/pct of guests that live
+/// there: same user, key and host-key rules as the main connection; address from the override
+/// map, else the node's address in `/cluster/status`.
+public final class SSHNodeRunners: NodeRunnerProvider {
+    private let base: SSHEndpoint
+    private let overrides: [String: (host: String, port: Int)]
+    private let timeout: Duration
+    private let connections = Mutex<[String: SSHConnection]>([:])
+
+    public init(base: SSHEndpoint, overrides: [String: (host: String, port: Int)], timeout: Duration) {
+        self.base = base
+        self.overrides = overrides
+        self.timeout = timeout
+    }
+
+    public func runner(for node: NodeName, address: String?) async -> (any CommandRunner)? {
+        let key = node.value.lowercased()
+        guard let target = overrides[key] ?? address.map({ ($0, base.port) }) else { return nil }
+        let connection = connections.withLock { connections in
+            if let existing = connections[key] { return existing }
+            var endpoint = base
+            endpoint.host = target.0
+            endpoint.port = target.1
+            let created = SSHConnection(endpoint: endpoint)
+            connections[key] = created
+            return created
+        }
+        return SSHRunner(connection: connection, timeout: timeout)
+    }
+
+    /// Ends every node connection.
+    public func close() {
+        for connection in connections.withLock({ Array($0.values) }) { connection.close() }
+    }
+}
+
+/// The simulator's nodes: the same cluster, seen from another node (qm/pct act there).
+public struct SimulatedNodeRunners: NodeRunnerProvider {
+    public let store: StateStore
+
+    public init(store: StateStore) {
+        self.store = store
+    }
+
+    public func runner(for node: NodeName, address: String?) async -> (any CommandRunner)? {
+        SimulatedRunner(store: store, environment: ["PVE_SIM_NODE": node.value])
+    }
+}
