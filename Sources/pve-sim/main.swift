@@ -12,6 +12,15 @@ if program == "pve-sim" {
     arguments = Array(arguments.dropFirst())
 }
 let store = StateStore.fromEnvironment(environment)
+if let log = environment["PVE_SIM_ARGV_LOG"], !log.isEmpty {
+    // For tests: the argv exactly as received, one JSON array per line (O_APPEND: one write per line).
+    let line = (try? JSONEncoder().encode([program] + arguments)).map { $0 + Data("\n".utf8) } ?? Data()
+    let descriptor = open(log, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+    if descriptor >= 0 {
+        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+    }
+}
 if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
     // A fault for tests: a command that never finishes, until its session is gone (as SIGHUP would
     // end it on a real host), so test runs leave no orphans behind.

@@ -19,22 +19,31 @@ public final class TestSSHServer: @unchecked Sendable {
     public let hostKeyPublicPaths: [String]
     private var pid: pid_t
 
+    /// Every argv the simulator received, one JSON array per line (`PVE_SIM_ARGV_LOG`).
+    public let argvLogPath: String
+
     /// Starts sshd and waits until it accepts connections.
-    public init(simulatorBinary: String) throws {
+    /// - Parameters:
+    ///   - node: the node this host plays (`PVE_SIM_NODE`: where its qm/pct act).
+    ///   - sharedStatePath: the state file of another test host, to play another node of the same cluster.
+    ///   - clientKey: a client key pair (path of the private key) to authorise instead of a new one.
+    public init(simulatorBinary: String, node: String = "pve1", sharedStatePath: String? = nil,
+                clientKey: String? = nil) throws {
         let base = try Self.makeTemporaryDirectory()
         directory = base
         user = Self.currentUser()
         let path = { (name: String) in base.appendingPathComponent(name).path }
-        clientKeyPath = path("client_ed25519")
+        clientKeyPath = clientKey ?? path("client_ed25519")
         knownHostsPath = path("known_hosts")
-        statePath = path("pve-sim-state.json")
+        statePath = sharedStatePath ?? path("pve-sim-state.json")
+        argvLogPath = path("argv.log")
 
         let keygen = "/usr/bin/ssh-keygen"
-        for (file, type) in [("host_ed25519", "ed25519"), ("host_ecdsa", "ecdsa"), ("client_ed25519", "ed25519")] {
+        for (file, type) in [("host_ed25519", "ed25519"), ("host_ecdsa", "ecdsa")] + (clientKey == nil ? [("client_ed25519", "ed25519")] : []) {
             try Subprocess.run(keygen, ["-q", "-t", type, "-N", "", "-C", "test-\(file)", "-f", path(file)])
         }
         hostKeyPublicPaths = [path("host_ed25519.pub"), path("host_ecdsa.pub")]
-        try FileManager.default.copyItem(atPath: path("client_ed25519.pub"), toPath: path("authorized_keys"))
+        try FileManager.default.copyItem(atPath: clientKeyPath + ".pub", toPath: path("authorized_keys"))
 
         let binDirectory = base.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
@@ -65,7 +74,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 UsePAM no
                 PermitRootLogin prohibit-password
                 LogLevel ERROR
-                SetEnv PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(path("pve-sim-state.json")) PVE_SIM_NODE=pve1
+                SetEnv PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)
 
                 """
             try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
@@ -104,6 +113,19 @@ public final class TestSSHServer: @unchecked Sendable {
     public func fingerprint(ofPublicKey path: String) throws -> String {
         let output = try Subprocess.run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
         return String(output.split(separator: " ")[1])
+    }
+
+    /// The argv lists the simulator received so far.
+    public func receivedArgv() throws -> [[String]] {
+        guard let text = try? String(contentsOfFile: argvLogPath, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            try JSONDecoder().decode([String].self, from: Data(line.utf8))
+        }
+    }
+
+    /// Removes one of the fake Proxmox programs from the session's PATH (to test a missing tool).
+    public func removeProgram(_ name: String) throws {
+        try FileManager.default.removeItem(atPath: directory.appendingPathComponent("bin").appendingPathComponent(name).path)
     }
 
     /// Writes a file in the server's folder and returns its path.
