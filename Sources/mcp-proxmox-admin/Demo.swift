@@ -36,12 +36,17 @@ struct Demo: AsyncParsableCommand {
         let initialized = try await client.connect(transport: transport)
         print("Connected to \(initialized.serverInfo.name) \(initialized.serverInfo.version) (MCP \(initialized.protocolVersion)).")
         let (tools, _) = try await client.listTools()
-        print("Tools: \(tools.map(\.name).joined(separator: ", "))\n")
+        print("Tools (\(tools.count)): \(tools.map(\.name).joined(separator: ", "))\n")
 
         let calls: [(String, [String: Value])] = [
+            ("proxmox_cluster_status", [:]),
             ("proxmox_node_list", [:]),
             ("proxmox_vm_list", [:]),
-            ("proxmox_vm_list", ["node": "pve2"]),
+            ("proxmox_ct_list", ["node": "pve2"]),
+            ("proxmox_vm_snapshot_list", ["vmid": 100]),
+            ("proxmox_vm_stop", ["vmid": 100, "dryRun": true]),
+            ("proxmox_vm_start", ["vmid": 102]),
+            ("proxmox_vm_delete", ["vmid": 102]),
             ("proxmox_vm_list", ["node": "pve2; rm -rf /"]),
         ]
         for (name, arguments) in calls {

@@ -75,7 +75,7 @@ import TestSupport
         do {
             _ = try await engine.listNodes()
             Issue.record("listed nodes from an unknown host")
-        } catch let ProxmoxError.transport(message) {
+        } catch let ProxmoxError.notStarted(message) {
             #expect(message.hasPrefix("host key of \(fixture.server.user)@127.0.0.1:\(fixture.server.port) is not known (ssh-ed25519 SHA256:"))
         }
     }

@@ -56,9 +56,12 @@ func text(_ result: CallTool.Result) -> String {
         #expect(initialized.capabilities.tools != nil)
 
         let (tools, _) = try await server.client.listTools()
-        #expect(tools.map(\.name) == ["proxmox_node_list", "proxmox_vm_list"])
-        #expect(tools.allSatisfy { $0.annotations.readOnlyHint == true && $0.annotations.destructiveHint == false })
-        #expect(tools[1].inputSchema.objectValue?["properties"]?.objectValue?["transport"]?.objectValue?["enum"]
+        #expect(tools.count == 29)
+        #expect(tools.map(\.name) == ToolCatalog.all.map(\.name))
+        let listTool = try #require(tools.first { $0.name == "proxmox_vm_list" })
+        #expect(listTool.annotations.readOnlyHint == true && listTool.annotations.destructiveHint == false)
+        #expect(tools.first { $0.name == "proxmox_vm_delete" }?.annotations.destructiveHint == true)
+        #expect(listTool.inputSchema.objectValue?["properties"]?.objectValue?["transport"]?.objectValue?["enum"]
             == ["ssh", "api", "auto"])
 
         let nodes = try await server.call("proxmox_node_list")
@@ -66,7 +69,7 @@ func text(_ result: CallTool.Result) -> String {
         let nodeList = nodes.structuredContent?.objectValue?["nodes"]?.arrayValue ?? []
         #expect(nodeList.compactMap { $0.objectValue?["node"]?.stringValue } == ["pve1", "pve2", "pve3"])
         #expect(nodeList.first?.objectValue?["maxcpu"] == 16)
-        #expect(nodes.structuredContent?.objectValue?["command"] == "pvesh get /nodes --output-format json")
+        #expect(nodes.structuredContent?.objectValue?["commands"] == ["pvesh get /nodes --output-format json"])
         #expect(nodes.structuredContent?.objectValue?["simulated"] == nil)
         #expect(text(nodes).hasPrefix("pve1  online  cpu 4.1% of 16"))
 
@@ -87,7 +90,7 @@ func text(_ result: CallTool.Result) -> String {
         _ = try await server.connect()
         let badNode = try await server.call("proxmox_vm_list", ["node": "pve1; reboot"])
         #expect(badNode.isError == true)
-        #expect(text(badNode) == "[simulated cluster] invalid node: 'pve1; reboot' is not a node name (letters, digits and inner '-', at most 63 characters)")
+        #expect(text(badNode) == "[simulated cluster] invalid node: 'pve1; reboot' is not a node name (letters, digits and inner '-')")
         let badTransport = try await server.call("proxmox_node_list", ["transport": "https"])
         #expect(text(badTransport) == "[simulated cluster] invalid transport: 'https' is not one of ssh, api, auto")
         let wrongType = try await server.call("proxmox_vm_list", ["node": 5])
@@ -156,10 +159,10 @@ func text(_ result: CallTool.Result) -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["REQUESTS"] = requests.path
         try Subprocess.run("/bin/sh", ["-c", script, binary, "--simulator", "--record", directory.path], environment: environment)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-            == ["0001-pvesh-get-cluster-resources.json", "0002-pvesh-get-nodes.json"]
-            || FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-            == ["0001-pvesh-get-nodes.json", "0002-pvesh-get-cluster-resources.json"])
+        // The node lookup, the VM list and the node list: three commands, three files.
+        let recorded = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(recorded.count == 3)
+        #expect(Set(recorded.map { String($0.dropFirst(5)) }) == ["pvesh-get-cluster-resources.json", "pvesh-get-nodes.json"])
         // Replay answers the recorded calls without a host, and names what it lacks.
         try ([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
               #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve2","transport":"api"}}}"#,
@@ -177,7 +180,9 @@ func text(_ result: CallTool.Result) -> String {
     @Test func demoPrintsTheSimulatedCluster() throws {
         let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["demo"])
         #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))
-        #expect(result.stdout.contains("Tools: proxmox_node_list, proxmox_vm_list"))
+        #expect(result.stdout.contains("Tools (29): proxmox_vm_list, proxmox_vm_start,"))
+        #expect(result.stdout.contains("start VM 102: OK"))
+        #expect(result.stdout.contains("refused: [simulated cluster] deleting VM 102 on pve2 is irreversible: call again with confirm: true (nothing ran)"))
         #expect(result.stdout.contains("pve2  online  cpu 0.8% of 8"))
         #expect(result.stdout.contains("9000  debian-12-template  stopped  on pve1  (template)"))
         #expect(result.stdout.contains("refused: [simulated cluster] invalid node: 'pve2; rm -rf /'"))

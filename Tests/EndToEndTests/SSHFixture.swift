@@ -12,6 +12,12 @@ final class SSHFixture {
         server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
     }
 
+    /// A second host playing `node` of the same simulated cluster (same state file, same client key).
+    func secondNode(_ node: String) throws -> TestSSHServer {
+        try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"), node: node, sharedStatePath: server.statePath,
+                          clientKey: server.clientKeyPath)
+    }
+
     deinit {
         server.stop()
     }

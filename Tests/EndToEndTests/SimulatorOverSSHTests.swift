@@ -54,7 +54,7 @@ import TestSupport
         let fixture = try SSHFixture()
         try StateStore(file: fixture.server.statePath).modify { cluster in
             cluster.faults.hangingCommands = ["pvesh get /cluster/status"]
-            cluster.faults.slowTasks["qmsnapshot:100"] = 1.0
+            cluster.faults.slowTasks["qmsnapshot:100"] = 3.0
             cluster.faults.damagedOutput["pvesh get /nodes"] = "empty"
         }
         let connection = fixture.connection()
@@ -67,7 +67,7 @@ import TestSupport
         // A slow task is visible as running from another channel while it runs.
         async let snapshot = runner.run(Command(["qm", "snapshot", "100", "slow-one"], isReadOnly: false))
         var sawRunning = false
-        for _ in 0..<40 where !sawRunning {
+        for _ in 0..<100 where !sawRunning {
             try await Task.sleep(for: .milliseconds(50))
             let tasks = try JSONValue.parse(try await runner.run(Command(
                 ["pvesh", "get", "/nodes/pve1/tasks", "--source", "active", "--output-format", "json"], isReadOnly: true)).stdout)

@@ -18,7 +18,8 @@ import Testing
 
     @Test func autoSendsReadsThroughPvesh() {
         #expect(TransportRouter.family(for: .listNodes, preference: .auto) == .api)
-        #expect(TransportRouter.family(for: .listNodes, preference: .ssh) == .cli)
+        // Nodes have no qm/pct form: pvesh whatever was asked.
+        #expect(TransportRouter.family(for: .listNodes, preference: .ssh) == .api)
         #expect(TransportRouter.family(for: .listNodes, preference: .api) == .api)
     }
 

@@ -41,7 +41,7 @@ public struct SimulatedCluster: Codable, Equatable, Sendable {
 
     func node(named name: String) -> SimulatedNode? { nodes.first { $0.name == name } }
     func isOnline(_ name: String) -> Bool { node(named: name)?.online ?? false }
-    func guestIndex(_ vmid: Int) -> Int? { guests.firstIndex { $0.vmid == vmid } }
+    public func guestIndex(_ vmid: Int) -> Int? { guests.firstIndex { $0.vmid == vmid } }
 }
 
 /// One simulated cluster node.

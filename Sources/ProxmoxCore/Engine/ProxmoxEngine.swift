@@ -173,7 +173,6 @@ public struct ProxmoxEngine: Sendable {
                 target = (runner, nil)
             case let .elsewhere(runner):
                 target = (runner, node.value)
-                notes.append("ran on node \(node) (qm/pct act only on the node they run on)")
             case let .unreachable(reason):
                 // Never run qm on the wrong node: use the API, which reaches any node by path.
                 command = CommandBuilder.command(for: intent, family: .api)
@@ -181,6 +180,7 @@ public struct ProxmoxEngine: Sendable {
             }
         }
         if options.dryRun {
+            if let node = target.node { notes.append("would run on node \(node) (qm/pct act only on the node they run on)") }
             return Execution(commands: [command], family: command.family, notes: notes, output: nil, task: nil, dryRun: true,
                              ranOnNode: target.node)
         }
@@ -190,14 +190,23 @@ public struct ProxmoxEngine: Sendable {
             output = try await target.runner.run(command)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(command, output) }
         } catch let error as ProxmoxError {
-            guard let other = fallbackCommand(for: intent, after: command, error: error) else { throw error }
-            notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
+            let other: Command
+            if let node = target.node, case .notStarted = error {
+                // The guest's node could not be reached: never run qm elsewhere; the API reaches it by path.
+                other = CommandBuilder.command(for: intent, family: .api)
+                notes.append("node \(node) could not be reached (\(error)); ran the pvesh form through the connected node instead")
+            } else {
+                guard let fallback = fallbackCommand(for: intent, after: command, error: error) else { throw error }
+                other = fallback
+                notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
+            }
             command = other
             commands.append(other)
             output = try await runner.run(other)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(other, output) }
             target = (runner, nil)
         }
+        if let node = target.node { notes.append("ran on node \(node) (qm/pct act only on the node they run on)") }
         if intent.startsTask { await directory.invalidate() }
         var execution = Execution(commands: commands, family: command.family, notes: notes, output: output, task: nil,
                                   dryRun: false, ranOnNode: target.node)

@@ -20,7 +20,14 @@ public struct SSHRunner: CommandRunner {
             return CommandOutput(stdout: result.stdout, stderr: result.stderr, exitStatus: result.exitStatus,
                                  duration: result.duration)
         } catch let error as SSHError {
-            throw ProxmoxError.transport(error.description)
+            switch error {
+            case .connectionLost, .timedOut:
+                // The command may have run, or may still be running on the host.
+                throw ProxmoxError.transport(error.description)
+            case .connectFailed, .handshakeFailed, .unknownHostKey, .hostKeyMismatch, .knownHostsUnreadable,
+                 .authenticationFailed, .channelFailed, .closed:
+                throw ProxmoxError.notStarted(error.description)
+            }
         }
     }
 }
