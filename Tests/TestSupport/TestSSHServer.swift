@@ -57,6 +57,9 @@ public final class TestSSHServer: @unchecked Sendable {
                                                     attributes: [.posixPermissions: 0o755])
         }
 
+        // SHLVL=1 below: bash sources ~/.bashrc for commands run over SSH only in a top-level shell
+        // (shell.c, run_by_ssh && shell_level < 2); with SHLVL=1 it starts at level 2, so the
+        // machine's own .bashrc (pyenv, conda, ...) neither slows nor pollutes the tests.
         var lastError = "sshd did not start"
         for _ in 0..<5 {
             let port = try Self.freePort()
@@ -74,7 +77,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 UsePAM no
                 PermitRootLogin prohibit-password
                 LogLevel ERROR
-                SetEnv PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)
+                SetEnv SHLVL=1 PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)
 
                 """
             try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)

@@ -46,43 +46,51 @@ enum GuestOperations {
 
     static func power(_ action: PowerAction, _ vmid: Int, _ kind: GuestKind, node: String,
                       now: Int64) -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
+        guestWorker(action.taskType(kind), vmid, kind, node: node) { guest throws(CLIFailure) in
+            let noun = "\(kind.noun) \(vmid)"
+            var log: [String] = []
+            switch action {
+            case .start:
+                guard !guest.isRunning else { throw .die("\(noun) already running") }
+                guard !guest.isTemplate else { throw .die("you can't start a vm if it's a template") }
+                if kind == .qemu, guest.config.keys.contains(where: { $0.hasPrefix("ipconfig") }) {
+                    log.append("generating cloud-init ISO")
+                }
+                guest.status = "running"
+                guest.stats = GuestStats(cpu: 0.0125, mem: guest.maxmem / 4, disk: 0, netin: 0, netout: 0,
+                                         diskread: 0, diskwrite: 0, uptime: 0, pid: 2000 + vmid % 50_000)
+            case .stop, .shutdown:
+                guard guest.isRunning else { throw .die("\(noun) not running") }
+                guest.status = "stopped"
+                guest.stats = .idle
+            case .reboot, .reset:
+                guard guest.isRunning else { throw .die("\(noun) not running") }
+                guest.status = "running"
+                guest.stats.uptime = 0
+            case .suspend:
+                guard guest.isRunning else { throw .die("\(noun) not running") }
+                guest.status = "paused"
+                guest.stats.cpu = 0
+            case .resume:
+                guard guest.isRunning else { throw .die("\(noun) not running") }
+                guest.status = "running"
+            }
+            return log
+        }
+    }
+
+    /// A worker that changes one guest. Before the worker: its config must exist. Inside: it is
+    /// found again, its lock checked, changed, and written back.
+    static func guestWorker(_ type: String, _ vmid: Int, _ kind: GuestKind, node: String,
+                            _ change: @escaping (inout SimulatedGuest) throws(CLIFailure) -> [String])
+        -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
         { cluster throws(CLIFailure) in
             _ = try locate(cluster, vmid, kind, on: node)
-            return Worker(type: action.taskType(kind), id: String(vmid), node: node, vmid: vmid) { cluster throws(CLIFailure) in
+            return Worker(type: type, id: String(vmid), node: node, vmid: vmid) { cluster throws(CLIFailure) in
                 let index = try locate(cluster, vmid, kind, on: node)
                 var guest = cluster.guests[index]
                 try checkLock(guest)
-                let noun = "\(kind.noun) \(vmid)"
-                var log: [String] = []
-                switch action {
-                case .start:
-                    guard !guest.isRunning else { throw .die("\(noun) already running") }
-                    guard !guest.isTemplate else { throw .die("you can't start a vm if it's a template") }
-                    if kind == .qemu, guest.config.keys.contains(where: { $0.hasPrefix("ipconfig") }) {
-                        log.append("generating cloud-init ISO")
-                    }
-                    guest.status = "running"
-                    guest.stats = GuestStats(cpu: 0.0125, mem: guest.maxmem / 4, disk: 0, netin: 0, netout: 0,
-                                             diskread: 0, diskwrite: 0, uptime: 0, pid: 2000 + vmid % 50_000)
-                case .stop, .shutdown:
-                    guard guest.isRunning else { throw .die("\(noun) not running") }
-                    guest.status = "stopped"
-                    guest.stats = .idle
-                case .reboot:
-                    guard guest.isRunning else { throw .die("\(noun) not running") }
-                    guest.status = "running"
-                    guest.stats.uptime = 0
-                case .reset:
-                    guard guest.isRunning else { throw .die("\(noun) not running") }
-                    guest.stats.uptime = 0
-                case .suspend:
-                    guard guest.isRunning else { throw .die("\(noun) not running") }
-                    guest.status = "paused"
-                    guest.stats.cpu = 0
-                case .resume:
-                    guard guest.isRunning else { throw .die("\(noun) not running") }
-                    guest.status = "running"
-                }
+                let log = try change(&guest)
                 cluster.guests[index] = guest
                 return log
             }
@@ -179,73 +187,46 @@ enum GuestOperations {
 
     static func snapshot(_ vmid: Int, _ kind: GuestKind, node: String, name: String, description: String?,
                          vmstate: Bool, now: Int64) -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
-        { cluster throws(CLIFailure) in
-            _ = try locate(cluster, vmid, kind, on: node)
-            return Worker(type: kind == .qemu ? "qmsnapshot" : "vzsnapshot", id: String(vmid), node: node, vmid: vmid) { cluster throws(CLIFailure) in
-                let index = try locate(cluster, vmid, kind, on: node)
-                var guest = cluster.guests[index]
-                try checkLock(guest)
-                if guest.isTemplate { throw .die("you can't take a snapshot if it's a template") }
-                if guest.snapshots.contains(where: { $0.name == name }) {
-                    throw .die("snapshot name '\(name)' already used")
-                }
-                var log: [String] = []
-                let saveState = vmstate && kind == .qemu && guest.isRunning
-                if saveState {
-                    log += ["saving VM state and RAM using storage 'local-lvm'", "completed saving the VM state in 2s, saved 1.02 GiB"]
-                }
-                guest.snapshots.append(SimulatedSnapshot(
-                    name: name, parent: guest.parentSnapshot, description: description ?? "", snaptime: now,
-                    vmstate: saveState, config: guest.config))
-                guest.parentSnapshot = name
-                cluster.guests[index] = guest
-                return log
-            }
+        guestWorker(kind == .qemu ? "qmsnapshot" : "vzsnapshot", vmid, kind, node: node) { guest throws(CLIFailure) in
+            if guest.isTemplate { throw .die("you can't take a snapshot if it's a template") }
+            if guest.snapshots.contains(where: { $0.name == name }) { throw .die("snapshot name '\(name)' already used") }
+            let saveState = vmstate && kind == .qemu && guest.isRunning
+            guest.snapshots.append(SimulatedSnapshot(
+                name: name, parent: guest.parentSnapshot, description: description ?? "", snaptime: now,
+                vmstate: saveState, config: guest.config))
+            guest.parentSnapshot = name
+            return saveState ? ["saving VM state and RAM using storage 'local-lvm'", "completed saving the VM state in 2s, saved 1.02 GiB"] : []
         }
     }
 
     static func rollback(_ vmid: Int, _ kind: GuestKind, node: String, name: String,
                          start: Bool) -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
-        { cluster throws(CLIFailure) in
-            _ = try locate(cluster, vmid, kind, on: node)
-            return Worker(type: kind == .qemu ? "qmrollback" : "vzrollback", id: String(vmid), node: node, vmid: vmid) { cluster throws(CLIFailure) in
-                let index = try locate(cluster, vmid, kind, on: node)
-                var guest = cluster.guests[index]
-                try checkLock(guest)
-                guard let snapshot = guest.snapshots.first(where: { $0.name == name }) else {
-                    throw .die("snapshot '\(name)' does not exist")
-                }
-                guest.config = snapshot.config
-                guest.parentSnapshot = name
-                // The guest is stopped for the rollback; a snapshot with RAM state (or `--start`) runs again.
-                let running = snapshot.vmstate || start
-                guest.status = running ? "running" : "stopped"
-                if !running { guest.stats = .idle }
-                cluster.guests[index] = guest
-                return []
+        guestWorker(kind == .qemu ? "qmrollback" : "vzrollback", vmid, kind, node: node) { guest throws(CLIFailure) in
+            guard let snapshot = guest.snapshots.first(where: { $0.name == name }) else {
+                throw .die("snapshot '\(name)' does not exist")
             }
+            guest.config = snapshot.config
+            guest.parentSnapshot = name
+            // The guest is stopped for the rollback; a snapshot with RAM state (or `--start`) runs again.
+            let running = snapshot.vmstate || start
+            guest.status = running ? "running" : "stopped"
+            if !running { guest.stats = .idle }
+            return []
         }
     }
 
     static func deleteSnapshot(_ vmid: Int, _ kind: GuestKind, node: String,
                                name: String) -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
-        { cluster throws(CLIFailure) in
-            _ = try locate(cluster, vmid, kind, on: node)
-            return Worker(type: kind == .qemu ? "qmdelsnapshot" : "vzdelsnapshot", id: String(vmid), node: node, vmid: vmid) { cluster throws(CLIFailure) in
-                let index = try locate(cluster, vmid, kind, on: node)
-                var guest = cluster.guests[index]
-                try checkLock(guest)
-                guard let position = guest.snapshots.firstIndex(where: { $0.name == name }) else {
-                    throw .die("snapshot '\(name)' does not exist")
-                }
-                let removed = guest.snapshots.remove(at: position)
-                for child in guest.snapshots.indices where guest.snapshots[child].parent == name {
-                    guest.snapshots[child].parent = removed.parent
-                }
-                if guest.parentSnapshot == name { guest.parentSnapshot = removed.parent }
-                cluster.guests[index] = guest
-                return []
+        guestWorker(kind == .qemu ? "qmdelsnapshot" : "vzdelsnapshot", vmid, kind, node: node) { guest throws(CLIFailure) in
+            guard let position = guest.snapshots.firstIndex(where: { $0.name == name }) else {
+                throw .die("snapshot '\(name)' does not exist")
             }
+            let removed = guest.snapshots.remove(at: position)
+            for child in guest.snapshots.indices where guest.snapshots[child].parent == name {
+                guest.snapshots[child].parent = removed.parent
+            }
+            if guest.parentSnapshot == name { guest.parentSnapshot = removed.parent }
+            return []
         }
     }
 }

@@ -12,6 +12,15 @@ public struct SnapshotEntry: Codable, Hashable, Sendable {
     /// True for the `current` pseudo-entry.
     public var current: Bool
 
+    public init(name: String, parent: String?, description: String, snaptime: Int64?, vmstate: Bool, current: Bool) {
+        self.name = name
+        self.parent = parent
+        self.description = description
+        self.snaptime = snaptime
+        self.vmstate = vmstate
+        self.current = current
+    }
+
     /// `GET .../snapshot`.
     public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [SnapshotEntry] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of snapshots") }
@@ -111,6 +120,12 @@ public struct TaskStatus: Codable, Hashable, Sendable {
     public var status: String
     /// `OK`, `WARNINGS: n`, or the error, once stopped.
     public var exitstatus: String?
+
+    public init(upid: String, status: String, exitstatus: String?) {
+        self.upid = upid
+        self.status = status
+        self.exitstatus = exitstatus
+    }
 
     public var isRunning: Bool { status == "running" }
     /// A task failed unless it ended `OK` or with warnings (UPID.pm `status_is_error`).

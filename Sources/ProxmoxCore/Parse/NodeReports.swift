@@ -84,6 +84,19 @@ public struct StorageSummary: Codable, Hashable, Sendable {
     public var total: Int64?
     public var available: Int64?
 
+    public init(storage: String, node: String, type: String, content: [String], shared: Bool, active: Bool, used: Int64?,
+                total: Int64?, available: Int64?) {
+        self.storage = storage
+        self.node = node
+        self.type = type
+        self.content = content
+        self.shared = shared
+        self.active = active
+        self.used = used
+        self.total = total
+        self.available = available
+    }
+
     /// `GET /nodes/{node}/storage` entries.
     public static func parseNodeList(_ document: JSONValue, node: String) throws(ParseFailure) -> [StorageSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of storage") }

@@ -23,7 +23,7 @@ enum SchemaFragments {
         "maxLength": 255,
     ]
     static let dryRun: Value = ["type": "boolean", "default": false, "description": "Return the command line(s) without running them"]
-    static let wait: Value = ["type": "boolean", "default": true, "description": "Wait for the Proxmox task to finish (false: return its UPID at once)"]
+    static let wait: Value = ["type": "boolean", "default": true, "description": "Poll the Proxmox task until it ends and report its exit status and log (false: return its UPID without polling; pvesh and qm run the task in the foreground either way)"]
     static let timeout: Value = ["type": "integer", "minimum": 1, "maximum": 86_400, "description": "Longest wait for the task, seconds"]
     static let confirm: Value = ["type": "boolean", "description": "Must be true: deletion is irreversible"]
     static let description: Value = ["type": "string", "maxLength": 8192, "description": "Free-text description"]
