@@ -1,0 +1,57 @@
+import Foundation
+import MCP
+import ProxmoxCore
+import ProxmoxMCP
+import Testing
+import TestSupport
+
+/// Every one of the 29 tools, in both transports, through MCP and a real sshd: a script whose
+/// steps build on each other, so each must really have worked.
+@Suite struct ToolSweepOverSSHTests {
+    static let script: [(String, [String: Value])] = [
+        ("proxmox_node_list", [:]), ("proxmox_node_status", ["node": "pve2"]), ("proxmox_cluster_status", [:]),
+        ("proxmox_storage_list", [:]), ("proxmox_storage_list", ["node": "pve1"]),
+        ("proxmox_storage_content", ["storage": "local", "content": "iso"]),
+        ("proxmox_vm_list", [:]),
+        ("proxmox_vm_restart", ["vmid": 100]), ("proxmox_vm_shutdown", ["vmid": 100]),
+        ("proxmox_vm_start", ["vmid": 100]), ("proxmox_vm_stop", ["vmid": 100]),
+        ("proxmox_vm_create", ["vmid": 300, "name": "sweep", "iso": "local:iso/debian-12.8.0-amd64-netinst.iso", "disk_size": 4]),
+        ("proxmox_vm_create", ["vmid": 301, "name": "sweep-tpl", "template": 9000]),
+        ("proxmox_vm_clone", ["vmid": 300, "newid": 302, "name": "sweep-copy", "full": true]),
+        ("proxmox_vm_snapshot_create", ["vmid": 300, "snapshot": "s1", "description": "sweep"]),
+        ("proxmox_vm_snapshot_list", ["vmid": 300]),
+        ("proxmox_vm_snapshot_restore", ["vmid": 300, "snapshot": "s1"]),
+        ("proxmox_vm_snapshot_delete", ["vmid": 300, "snapshot": "s1"]),
+        ("proxmox_vm_config", ["vmid": 300]), ("proxmox_vm_config", ["vmid": 300, "set": ["cores": 4], "delete": ["ide2"]]),
+        ("proxmox_vm_delete", ["vmid": 302, "confirm": true]), ("proxmox_vm_delete", ["vmid": 301, "confirm": true]),
+        ("proxmox_vm_delete", ["vmid": 300, "confirm": true, "purge": true]),
+        ("proxmox_ct_list", [:]), ("proxmox_ct_start", ["vmid": 203]), ("proxmox_ct_restart", ["vmid": 203]), ("proxmox_ct_stop", ["vmid": 203]),
+        ("proxmox_ct_create", ["vmid": 320, "hostname": "sweep-ct", "ostemplate": "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", "password": "sweep-pass-1"]),
+        ("proxmox_ct_clone", ["vmid": 320, "newid": 321, "name": "sweep-ct2"]),
+        ("proxmox_ct_snapshot_create", ["vmid": 320, "snapshot": "c1"]), ("proxmox_ct_snapshot_list", ["vmid": 320]),
+        ("proxmox_ct_snapshot_restore", ["vmid": 320, "snapshot": "c1"]), ("proxmox_ct_snapshot_delete", ["vmid": 320, "snapshot": "c1"]),
+        ("proxmox_ct_delete", ["vmid": 321, "confirm": true]), ("proxmox_ct_delete", ["vmid": 320, "confirm": true]),
+    ]
+
+    @Test(arguments: ["ssh", "api"])
+    func everyToolWorks(_ transport: String) async throws {
+        #expect(Set(Self.script.map(\.0)) == Set(ToolCatalog.all.map(\.name)))
+        let fixture = try SSHFixture()
+        let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment)
+        _ = try await server.connect()
+        for (tool, arguments) in Self.script {
+            let result = try await server.call(tool, arguments.merging(["transport": .string(transport)]) { $1 })
+            #expect(result.isError == false, "\(tool) \(transport): \(text(result))")
+            let guestTool = tool.hasPrefix("proxmox_vm_") || tool.hasPrefix("proxmox_ct_")
+            let hasCLIForm = guestTool && tool != "proxmox_vm_list" && tool != "proxmox_ct_list"
+            let ran = result.structuredContent?.objectValue?["transport"]?.stringValue
+            #expect(ran == (transport == "ssh" && hasCLIForm ? "cli" : "api"), "\(tool) \(transport)")
+        }
+        let vms = try await server.call("proxmox_vm_list")
+        #expect(vms.structuredContent?.objectValue?["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 102, 103, 104, 9000])
+        // The container password never reached a log or a result.
+        #expect(!(try String(contentsOfFile: fixture.server.argvLogPath, encoding: .utf8)).isEmpty)
+        let finished = await server.finish()
+        #expect(!finished.stderr.contains("sweep-pass-1"))
+    }
+}
