@@ -98,7 +98,8 @@ const char *pmx_hostkey_type_name(int hostkey_type) {
 }
 
 int pmx_check_known_host(LIBSSH2_SESSION *session, const char *known_hosts_path,
-                         const char *host, int port, int *read_result) {
+                         const char *host, int port, int *read_result, char *known_key, size_t known_key_size) {
+    if (known_key_size > 0) known_key[0] = 0;
     size_t key_length = 0;
     int key_type = 0;
     const char *key = libssh2_session_hostkey(session, &key_length, &key_type);
@@ -119,6 +120,10 @@ int pmx_check_known_host(LIBSSH2_SESSION *session, const char *known_hosts_path,
         struct libssh2_knownhost *found = NULL;
         int mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | pmx_knownhost_key_bit(key_type);
         result = libssh2_knownhost_checkp(hosts, host, port, key, key_length, mask, &found);
+        if (result == LIBSSH2_KNOWNHOST_CHECK_MISMATCH && found != NULL && found->key != NULL && known_key_size > 0) {
+            strncpy(known_key, found->key, known_key_size - 1);
+            known_key[known_key_size - 1] = 0;
+        }
     }
     libssh2_knownhost_free(hosts);
     return result;

@@ -16,6 +16,8 @@ final class ChannelJob {
         case finished(Result<ExecResult, any Error>)
         /// The socket failed: the whole session is unusable.
         case sessionBroken(String)
+        /// This command must end now (its channel is closed in the background).
+        case abandon(any Error)
     }
 
     let request: ExecRequest
@@ -29,8 +31,11 @@ final class ChannelJob {
     /// Read size per call; libssh2's packets are at most 32 KiB of payload.
     private static let chunk = 32 * 1024
 
-    init(request: ExecRequest) {
+    private let maxOutput: Int
+
+    init(request: ExecRequest, maxOutput: Int) {
         self.request = request
+        self.maxOutput = maxOutput
     }
 
     func step(session: OpaquePointer) -> Step {
@@ -82,6 +87,7 @@ final class ChannelJob {
                 }
                 if count > 0 {
                     if stream == 0 { stdout.append(contentsOf: buffer[0..<count]) } else { stderr.append(contentsOf: buffer[0..<count]) }
+                    if stdout.count + stderr.count > maxOutput { return .abandon(SSHError.outputTooLarge(limit: maxOutput)) }
                     progressed = true
                     continue
                 }

@@ -7,7 +7,7 @@ public enum SSHError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The host key is not in known_hosts. Carries the line that would trust it.
     case unknownHostKey(endpoint: String, fingerprint: String, knownHostsPath: String, knownHostsLine: String)
     /// known_hosts lists a different key for this host: possibly an impostor.
-    case hostKeyMismatch(endpoint: String, fingerprint: String, knownHostsPath: String)
+    case hostKeyMismatch(endpoint: String, expected: String, offered: String, knownHostsPath: String)
     /// known_hosts could not be read.
     case knownHostsUnreadable(path: String, reason: String)
     /// The server refused the login.
@@ -18,6 +18,8 @@ public enum SSHError: Error, Equatable, Sendable, CustomStringConvertible {
     case channelFailed(reason: String)
     /// The command did not finish before its deadline.
     case timedOut(seconds: Double)
+    /// The command printed more than the cap allows.
+    case outputTooLarge(limit: Int)
     /// The connection was closed by the client.
     case closed
 
@@ -29,8 +31,8 @@ public enum SSHError: Error, Equatable, Sendable, CustomStringConvertible {
             "SSH handshake with \(endpoint) failed: \(reason)"
         case let .unknownHostKey(endpoint, fingerprint, path, line):
             "host key of \(endpoint) is not known (\(fingerprint)); refusing to connect. If this is your Proxmox host, add this line to \(path): \(line)"
-        case let .hostKeyMismatch(endpoint, fingerprint, path):
-            "HOST KEY MISMATCH for \(endpoint): the host offered \(fingerprint), which differs from the key in \(path). Someone may be impersonating the host; if the host was reinstalled, remove its old line from \(path)"
+        case let .hostKeyMismatch(endpoint, expected, offered, path):
+            "HOST KEY MISMATCH for \(endpoint): \(path) expects \(expected) but the host offered \(offered). Someone may be impersonating the host; if it was reinstalled, check the new key on its console and replace its line in \(path) (ssh-keygen -R)"
         case let .knownHostsUnreadable(path, reason):
             "cannot read known_hosts file \(path): \(reason)"
         case let .authenticationFailed(endpoint, reason):
@@ -40,7 +42,9 @@ public enum SSHError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .channelFailed(reason):
             "cannot run the command over SSH: \(reason)"
         case let .timedOut(seconds):
-            "the command did not finish within \(seconds.formatted2) s"
+            "the command did not finish within \(seconds.formatted2) s (it was stopped on the host)"
+        case let .outputTooLarge(limit):
+            "the command printed more than \(limit) bytes, the output cap (PROXMOX_MAX_OUTPUT); it was stopped"
         case .closed:
             "the SSH connection was closed"
         }

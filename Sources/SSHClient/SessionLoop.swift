@@ -22,6 +22,9 @@ final class SessionLoop: @unchecked Sendable {
     private var active: [ChannelJob] = []
     /// Channels whose caller has gone (deadline passed): closed and freed in the background.
     private var abandoned: [OpaquePointer] = []
+    /// Failed connection attempts in a row, and when the next may start (backoff).
+    private var failedConnects = 0
+    private var nextConnectAttempt = ContinuousClock.now
 
     init(endpoint: SSHEndpoint, maxChannels: Int, inbox: Inbox, wakeDescriptor: Int32,
          logger: Logger) {
@@ -47,13 +50,25 @@ final class SessionLoop: @unchecked Sendable {
                 return
             }
             expireDeadlines()
-            if !waiting.isEmpty && session == nil {
+            if !waiting.isEmpty && session == nil && ContinuousClock.now >= nextConnectAttempt {
                 do {
                     try connect()
+                    failedConnects = 0
                 } catch {
-                    // Everything queued shares the fate of the attempt; the next request tries again.
+                    // Everything queued shares the fate of the attempt; the next request tries again,
+                    // after a pause that doubles with each failure (0.1 s up to 5 s).
                     for request in waiting { request.continuation.resume(throwing: error) }
                     waiting = []
+                    failedConnects += 1
+                    nextConnectAttempt = .now + .milliseconds(min(5000, 100 << min(failedConnects - 1, 6)))
+                }
+            }
+            if let session {
+                var seconds: Int32 = 0
+                if libssh2_keepalive_send(session, &seconds) < 0 {
+                    let reason = Self.lastError(session)
+                    if active.isEmpty { teardown() } else { sessionBroke("keepalive failed: \(reason)") }
+                    continue
                 }
             }
             let receivedBefore = pmx_bytes_received_on_this_thread()
@@ -69,7 +84,57 @@ final class SessionLoop: @unchecked Sendable {
 
     // MARK: Connecting
 
-    private func connect() throws(SSHError) {
+    /// Host key algorithms in order of preference: ed25519 first, then ecdsa (rsa host keys fail
+    /// against current OpenSSH with libssh2 1.10). When the ed25519 key is unknown, an ecdsa key of
+    /// the same host may be the one in known_hosts, so a second handshake offers only ecdsa.
+    private static let hostKeyPreferences = [
+        "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
+        "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
+    ]
+
+    private func connect(acceptedNewKey: Bool = false) throws(SSHError) {
+        var firstUnknown: (fingerprint: String, line: String)?
+        for (attempt, preference) in Self.hostKeyPreferences.enumerated() {
+            let (descriptor, session) = try handshake(preference: preference)
+            do {
+                switch try HostKeyCheck.check(session: session, endpoint: endpoint) {
+                case .match:
+                    try Authenticator.authenticate(session, endpoint)
+                    libssh2_session_set_blocking(session, 0)
+                    // Keepalives without replies: a dead peer shows as a failed send; nothing piles up unread.
+                    libssh2_keepalive_config(session, 0, UInt32(max(1, endpoint.keepaliveInterval.components.seconds)))
+                    self.session = session
+                    socket = descriptor
+                    logger.debug("connected", metadata: ["endpoint": "\(endpoint.display)"])
+                    return
+                case let .mismatch(expected, offered):
+                    throw SSHError.hostKeyMismatch(endpoint: endpoint.display, expected: expected, offered: offered,
+                                                   knownHostsPath: endpoint.knownHostsPath)
+                case let .unknown(type, fingerprint, line):
+                    if firstUnknown == nil { firstUnknown = (fingerprint, line) }
+                    Self.close(session, descriptor)
+                    if attempt == 0 && type == "ssh-ed25519" { continue }
+                }
+            } catch {
+                Self.close(session, descriptor)
+                throw error as! SSHError
+            }
+            break
+        }
+        guard let unknown = firstUnknown else {
+            throw SSHError.handshakeFailed(endpoint: endpoint.display, reason: "no usable host key")
+        }
+        if endpoint.hostKeyPolicy == .acceptNew && !acceptedNewKey {
+            try HostKeyCheck.append(unknown.line, to: endpoint.knownHostsPath)
+            logger.notice("added the host key of \(endpoint.display) to \(endpoint.knownHostsPath) (accept-new): \(unknown.fingerprint)")
+            return try connect(acceptedNewKey: true)
+        }
+        throw SSHError.unknownHostKey(endpoint: endpoint.display, fingerprint: unknown.fingerprint,
+                                      knownHostsPath: endpoint.knownHostsPath, knownHostsLine: unknown.line)
+    }
+
+    /// TCP connect and SSH handshake, in blocking mode with libssh2's own timeout.
+    private func handshake(preference: String) throws(SSHError) -> (Int32, OpaquePointer) {
         let display = endpoint.display
         let descriptor = try TCPConnector.connect(host: endpoint.host, port: endpoint.port,
                                                   timeout: endpoint.connectTimeout, endpoint: display)
@@ -78,43 +143,21 @@ final class SessionLoop: @unchecked Sendable {
             throw .handshakeFailed(endpoint: display, reason: "libssh2 could not allocate a session")
         }
         pmx_install_socket_callbacks(session)
-        // Set-up runs in blocking mode with libssh2's own timeout; channels later run non-blocking.
         libssh2_session_set_blocking(session, 1)
         libssh2_session_set_timeout(session, Int(endpoint.connectTimeout.milliseconds))
-        // ed25519 and ecdsa first: rsa host keys fail against current OpenSSH with libssh2 1.10.
-        _ = libssh2_session_method_pref(
-            session, LIBSSH2_METHOD_HOSTKEY,
-            "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256")
-        do {
-            guard libssh2_session_handshake(session, descriptor) == 0 else {
-                throw SSHError.handshakeFailed(endpoint: display, reason: Self.lastError(session))
-            }
-            try HostKeyCheck.verify(session: session, endpoint: endpoint)
-            try authenticate(session)
-        } catch {
-            libssh2_session_free(session)
-            Glibc.close(descriptor)
-            throw error as! SSHError
+        _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, preference)
+        guard libssh2_session_handshake(session, descriptor) == 0 else {
+            let reason = Self.lastError(session)
+            Self.close(session, descriptor)
+            throw .handshakeFailed(endpoint: display, reason: reason)
         }
-        libssh2_session_set_blocking(session, 0)
-        self.session = session
-        socket = descriptor
-        logger.debug("connected", metadata: ["endpoint": "\(display)"])
+        return (descriptor, session)
     }
 
-    private func authenticate(_ session: OpaquePointer) throws(SSHError) {
-        let path = endpoint.privateKeyPath
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw .authenticationFailed(endpoint: endpoint.display, reason: "private key \(path) is missing or not readable")
-        }
-        let user = endpoint.user
-        let status = libssh2_userauth_publickey_fromfile_ex(
-            session, user, UInt32(user.utf8.count), nil, path, endpoint.passphrase)
-        guard status == 0 else {
-            throw .authenticationFailed(
-                endpoint: endpoint.display,
-                reason: "key \(path) was not accepted (\(Self.lastError(session))); is its public key in the user's authorized_keys?")
-        }
+    private static func close(_ session: OpaquePointer, _ descriptor: Int32) {
+        _ = libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "bye", "")
+        libssh2_session_free(session)
+        Glibc.close(descriptor)
     }
 
     // MARK: Channels
@@ -124,7 +167,7 @@ final class SessionLoop: @unchecked Sendable {
         guard session != nil else { return false }
         var admitted = false
         while !waiting.isEmpty && active.count + abandoned.count < maxChannels {
-            active.append(ChannelJob(request: waiting.removeFirst()))
+            active.append(ChannelJob(request: waiting.removeFirst(), maxOutput: endpoint.maxOutputBytes))
             admitted = true
         }
         return admitted
@@ -145,6 +188,12 @@ final class SessionLoop: @unchecked Sendable {
             case let .finished(result):
                 active.remove(at: index)
                 job.request.continuation.resume(with: result)
+                progressed = true
+            case let .abandon(error):
+                // The command must stop (output over the cap): fail it and close its channel in the background.
+                active.remove(at: index)
+                if let channel = job.channel { abandoned.append(channel) }
+                job.request.continuation.resume(throwing: error)
                 progressed = true
             case let .sessionBroken(reason):
                 // The socket is gone: every channel on it is lost.
@@ -215,19 +264,32 @@ final class SessionLoop: @unchecked Sendable {
 
     private func waitForEvents() {
         var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
-        if let session, socket >= 0, !(active.isEmpty && abandoned.isEmpty) {
-            let directions = libssh2_session_block_directions(session)
+        let busy = !(active.isEmpty && abandoned.isEmpty)
+        if let session, socket >= 0 {
             var events: Int16 = 0
-            if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
-            if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
-            descriptors.append(pollfd(fd: socket, events: events == 0 ? Int16(POLLIN) : events, revents: 0))
+            if busy {
+                let directions = libssh2_session_block_directions(session)
+                if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
+                if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
+                if events == 0 { events = Int16(POLLIN) }
+            } else {
+                // Idle: only notice the peer going away (sshd killed, host rebooted).
+                events = Int16(PMX_POLLRDHUP)
+            }
+            descriptors.append(pollfd(fd: socket, events: events, revents: 0))
         }
-        let nearest = (waiting.map(\.deadline) + active.map(\.request.deadline)).min()
-        let timeout: Int32 = nearest.map { Int32(clamping: max(0, ($0 - ContinuousClock.now).milliseconds)) } ?? -1
+        var wakeups = waiting.map(\.deadline) + active.map(\.request.deadline)
+        if session != nil { wakeups.append(.now + endpoint.keepaliveInterval) }
+        if !waiting.isEmpty && session == nil { wakeups.append(nextConnectAttempt) }
+        let timeout: Int32 = wakeups.min().map { Int32(clamping: max(0, ($0 - ContinuousClock.now).milliseconds)) } ?? -1
         _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
         if descriptors[0].revents != 0 {
             var buffer = [UInt8](repeating: 0, count: 64)
             while read(wakeDescriptor, &buffer, buffer.count) > 0 {}
+        }
+        if !busy, descriptors.count > 1, descriptors[1].revents & Int16(PMX_POLLRDHUP | POLLHUP | POLLERR) != 0 {
+            logger.notice("connection closed by the host while idle", metadata: ["endpoint": "\(endpoint.display)"])
+            teardown()
         }
     }
 

@@ -44,8 +44,9 @@ struct ServerSetup {
             }
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
             connection = ssh
-            runner = SSHRunner(connection: ssh, timeout: settings.commandTimeout)
-            let nodes = SSHNodeRunners(base: settings.endpoint, overrides: settings.nodeAddresses, timeout: settings.commandTimeout)
+            runner = SSHRunner(connection: ssh, timeout: settings.commandTimeout, sudo: settings.sudo)
+            let nodes = SSHNodeRunners(base: settings.endpoint, overrides: settings.nodeAddresses, timeout: settings.commandTimeout,
+                                       sudo: settings.sudo)
             sshNodes = nodes
             nodeRunners = nodes
             logger.notice("serving \(settings.endpoint.display) over SSH")

@@ -72,7 +72,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 AuthorizedKeysFile \(path("authorized_keys"))
                 StrictModes no
                 PubkeyAuthentication yes
-                PasswordAuthentication no
+                PasswordAuthentication yes
                 KbdInteractiveAuthentication no
                 UsePAM no
                 PermitRootLogin prohibit-password
@@ -112,6 +112,52 @@ public final class TestSSHServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Kills sshd and every session it runs (as a crash or a host going down would), leaving the port closed.
+    public func killAll() {
+        guard pid > 0 else { return }
+        for child in Self.descendants(of: pid) { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        pid = 0
+    }
+
+    /// Starts sshd again on the same port with the same keys (after ``killAll()`` or ``stop()``).
+    public func restart() throws {
+        let config = directory.appendingPathComponent("sshd_config").path
+        pid = try Self.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], log: directory.appendingPathComponent("sshd.log").path)
+        guard Self.waitForListener(port: port, pid: pid) else { throw TestSetupError("sshd did not start again") }
+    }
+
+    /// Authorises another public key for logins.
+    public func authorize(publicKey path: String) throws {
+        let key = try String(contentsOfFile: path, encoding: .utf8)
+        let file = directory.appendingPathComponent("authorized_keys")
+        let handle = try FileHandle(forWritingTo: file)
+        handle.seekToEndOfFile()
+        handle.write(Data(key.utf8))
+        try handle.close()
+    }
+
+    /// Processes below `root`, from /proc.
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: pid_t] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let process = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { parents[process] = parent }
+        }
+        var result: [pid_t] = []
+        var frontier = [root]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            result += children
+            frontier += children
+        }
+        return result
+    }
+
     /// `ssh-keygen -lf` of a public key: `SHA256:…`.
     public func fingerprint(ofPublicKey path: String) throws -> String {
         let output = try Subprocess.run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
@@ -139,9 +185,9 @@ public final class TestSSHServer: @unchecked Sendable {
     }
 
     /// Generates another ed25519 key pair in the server's folder; returns the private key's path.
-    public func generateKey(_ name: String) throws -> String {
+    public func generateKey(_ name: String, type: String = "ed25519", passphrase: String = "") throws -> String {
         let file = directory.appendingPathComponent(name).path
-        try Subprocess.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", file])
+        try Subprocess.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", passphrase, "-f", file])
         return file
     }
 
@@ -202,7 +248,7 @@ public final class TestSSHServer: @unchecked Sendable {
         return waitpid(pid, &status, WNOHANG) == 0
     }
 
-    private static func waitForListener(port: Int, pid: pid_t) -> Bool {
+    static func waitForListener(port: Int, pid: pid_t) -> Bool {
         for _ in 0..<200 {
             guard isRunning(pid) else { return false }
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

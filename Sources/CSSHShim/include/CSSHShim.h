@@ -30,13 +30,17 @@ ssize_t pmx_channel_read(LIBSSH2_CHANNEL *channel, int stream, char *buffer, siz
 /// `[host]:port` entries). Returns one of LIBSSH2_KNOWNHOST_CHECK_MATCH (0), _MISMATCH (1),
 /// _NOTFOUND (2), _FAILURE (3); `read_result` receives the number of entries read, or a
 /// negative libssh2 error when the file could not be read.
+/// On a mismatch, the known key (base64, as in the file) is copied to `known_key` (NUL-terminated).
 int pmx_check_known_host(LIBSSH2_SESSION *session, const char *known_hosts_path,
-                         const char *host, int port, int *read_result);
+                         const char *host, int port, int *read_result, char *known_key, size_t known_key_size);
 
 /// The key type name as written in known_hosts (`ssh-ed25519`, `ecdsa-sha2-nistp256`, ...).
 const char *pmx_hostkey_type_name(int libssh2_hostkey_type);
 
 /// The libssh2 version at run time (not the header's).
 const char *pmx_libssh2_version(void);
+
+/// poll(2) POLLRDHUP (peer closed its end), which glibc shows only with _GNU_SOURCE.
+#define PMX_POLLRDHUP 0x2000
 
 #endif

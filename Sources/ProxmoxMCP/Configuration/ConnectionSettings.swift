@@ -13,9 +13,14 @@ public struct ConnectionSettings: Sendable {
     /// Where to reach other nodes directly (`PROXMOX_NODE_ADDRESSES=pve2=10.0.0.2,pve3=host:2222`),
     /// overriding the addresses in `/cluster/status`.
     public var nodeAddresses: [String: (host: String, port: Int)] = [:]
+    /// Run pvesh, qm and pct through `sudo -n` (`PROXMOX_SSH_SUDO`).
+    public var sudo = false
 
     /// Reads `PROXMOX_HOST`, `PROXMOX_SSH_PORT`, `PROXMOX_SSH_USER`, `PROXMOX_SSH_KEY_PATH`,
-    /// `PROXMOX_SSH_KNOWN_HOSTS`, `PROXMOX_TIMEOUT` (ms) and `PROXMOX_DEFAULT_TRANSPORT`.
+    /// `PROXMOX_SSH_KEY_PASSPHRASE`, `PROXMOX_SSH_PASSWORD`, `SSH_AUTH_SOCK` (`PROXMOX_SSH_AGENT=false`
+    /// to skip the agent), `PROXMOX_SSH_KNOWN_HOSTS`, `PROXMOX_SSH_HOST_KEY_POLICY`,
+    /// `PROXMOX_SSH_KEEPALIVE` (s), `PROXMOX_MAX_OUTPUT` (bytes), `PROXMOX_SSH_SUDO`,
+    /// `PROXMOX_NODE_ADDRESSES`, `PROXMOX_TIMEOUT` (ms) and `PROXMOX_DEFAULT_TRANSPORT`.
     /// Every problem is reported at once, each naming its variable.
     public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> ConnectionSettings {
         var problems: [String] = []
@@ -44,6 +49,34 @@ public struct ConnectionSettings: Sendable {
                 problems.append("PROXMOX_DEFAULT_TRANSPORT='\(text)' is not one of ssh, api, auto")
             }
         }
+        var policy = HostKeyPolicy.strict
+        if let text = value("PROXMOX_SSH_HOST_KEY_POLICY") {
+            if let parsed = HostKeyPolicy(rawValue: text) { policy = parsed } else {
+                problems.append("PROXMOX_SSH_HOST_KEY_POLICY='\(text)' is not strict or accept-new")
+            }
+        }
+        var keepalive = Duration.seconds(15)
+        if let text = value("PROXMOX_SSH_KEEPALIVE") {
+            if let seconds = Int(text), (1...3600).contains(seconds) { keepalive = .seconds(seconds) } else {
+                problems.append("PROXMOX_SSH_KEEPALIVE='\(text)' is not a number of seconds (1-3600)")
+            }
+        }
+        var maxOutput = 64 * 1024 * 1024
+        if let text = value("PROXMOX_MAX_OUTPUT") {
+            if let bytes = Int(text), bytes >= 1024 { maxOutput = bytes } else {
+                problems.append("PROXMOX_MAX_OUTPUT='\(text)' is not a number of bytes (at least 1024)")
+            }
+        }
+        var sudo = false
+        if let text = value("PROXMOX_SSH_SUDO")?.lowercased() {
+            if ["1", "true", "yes", "on"].contains(text) { sudo = true } else if !["0", "false", "no", "off"].contains(text) {
+                problems.append("PROXMOX_SSH_SUDO='\(text)' is not true or false")
+            }
+        }
+        let useAgent = !["0", "false", "no", "off"].contains(value("PROXMOX_SSH_AGENT")?.lowercased() ?? "")
+        // The key file: as configured, else the first default OpenSSH would try that exists.
+        let keyPath = value("PROXMOX_SSH_KEY_PATH").map { expand($0, home: home) }
+            ?? ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa"].map { expand($0, home: home) }.first { FileManager.default.fileExists(atPath: $0) }
         var addresses: [String: (host: String, port: Int)] = [:]
         for entry in (value("PROXMOX_NODE_ADDRESSES") ?? "").split(separator: ",") {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -57,12 +90,13 @@ public struct ConnectionSettings: Sendable {
         }
         guard problems.isEmpty, let host else { throw ConfigurationError(problems: problems) }
         let endpoint = SSHEndpoint(
-            host: host, port: port, user: value("PROXMOX_SSH_USER") ?? "root",
-            privateKeyPath: expand(value("PROXMOX_SSH_KEY_PATH") ?? "~/.ssh/id_ed25519", home: home),
-            passphrase: environment["PROXMOX_SSH_KEY_PASSPHRASE"],
-            knownHostsPath: expand(value("PROXMOX_SSH_KNOWN_HOSTS") ?? "~/.ssh/known_hosts", home: home))
+            host: host, port: port, user: value("PROXMOX_SSH_USER") ?? "root", privateKeyPath: keyPath,
+            passphrase: environment["PROXMOX_SSH_KEY_PASSPHRASE"], agentSocket: useAgent ? value("SSH_AUTH_SOCK") : nil,
+            password: environment["PROXMOX_SSH_PASSWORD"],
+            knownHostsPath: expand(value("PROXMOX_SSH_KNOWN_HOSTS") ?? "~/.ssh/known_hosts", home: home),
+            hostKeyPolicy: policy, keepaliveInterval: keepalive, maxOutputBytes: maxOutput)
         return ConnectionSettings(endpoint: endpoint, commandTimeout: timeout, defaultTransport: transport,
-                                  nodeAddresses: addresses)
+                                  nodeAddresses: addresses, sudo: sudo)
     }
 
     static func expand(_ path: String, home: String) -> String {

@@ -11,12 +11,14 @@ public final class SSHNodeRunners: NodeRunnerProvider {
     private let base: SSHEndpoint
     private let overrides: [String: (host: String, port: Int)]
     private let timeout: Duration
+    private let sudo: Bool
     private let connections = Mutex<[String: SSHConnection]>([:])
 
-    public init(base: SSHEndpoint, overrides: [String: (host: String, port: Int)], timeout: Duration) {
+    public init(base: SSHEndpoint, overrides: [String: (host: String, port: Int)], timeout: Duration, sudo: Bool = false) {
         self.base = base
         self.overrides = overrides
         self.timeout = timeout
+        self.sudo = sudo
     }
 
     public func runner(for node: NodeName, address: String?) async -> (any CommandRunner)? {
@@ -31,7 +33,7 @@ public final class SSHNodeRunners: NodeRunnerProvider {
             connections[key] = created
             return created
         }
-        return SSHRunner(connection: connection, timeout: timeout)
+        return SSHRunner(connection: connection, timeout: timeout, sudo: sudo)
     }
 
     /// Ends every node connection.

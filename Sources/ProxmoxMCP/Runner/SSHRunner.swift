@@ -2,26 +2,48 @@ import ProxmoxCore
 import SSHClient
 
 /// The runner protocol over one SSH connection: the argv is quoted once (``ShellQuoting``) and run
-/// by the remote user's shell.
+/// by the remote user's shell, under `timeout -k` so that a command past its deadline ends on the
+/// host too (libssh2 1.10 cannot signal a remote process, and without a pty closing the channel
+/// does not stop it).
 public struct SSHRunner: CommandRunner {
     /// The connection every command shares.
     public let connection: SSHConnection
-    /// Deadline per command.
+    /// Deadline per command on the host; the client waits a little longer for `timeout` to act.
     public let timeout: Duration
+    /// Run the Proxmox tools through `sudo -n` (a non-root login).
+    public let sudo: Bool
 
-    public init(connection: SSHConnection, timeout: Duration) {
+    /// Seconds `timeout` waits after TERM before it sends KILL.
+    static let killGrace = 5
+
+    public init(connection: SSHConnection, timeout: Duration, sudo: Bool = false) {
         self.connection = connection
         self.timeout = timeout
+        self.sudo = sudo
+    }
+
+    /// The remote command line: `timeout -k 5 <seconds> [sudo -n] <argv>`.
+    public func commandLine(_ command: Command) -> String {
+        let seconds = max(1, Int((timeout.components.seconds) + (timeout.components.attoseconds > 0 ? 1 : 0)))
+        return ShellQuoting.commandLine(["timeout", "-k", String(Self.killGrace), String(seconds)]
+                                        + (sudo ? ["sudo", "-n"] : []) + command.argv)
     }
 
     public func run(_ command: Command) async throws -> CommandOutput {
+        let clientDeadline = timeout + .seconds(Self.killGrace + 2)
+        let line = commandLine(command)
+        let result: ExecResult
         do {
-            let result = try await connection.execute(ShellQuoting.commandLine(command.argv), timeout: timeout)
-            return CommandOutput(stdout: result.stdout, stderr: result.stderr, exitStatus: result.exitStatus,
-                                 duration: result.duration)
+            do {
+                result = try await connection.execute(line, timeout: clientDeadline)
+            } catch SSHError.connectionLost where command.isReadOnly {
+                // A read lost with its connection is safe to repeat once, on a fresh connection;
+                // a command that may have changed something never is.
+                result = try await connection.execute(line, timeout: clientDeadline)
+            }
         } catch let error as SSHError {
             switch error {
-            case .connectionLost, .timedOut:
+            case .connectionLost, .timedOut, .outputTooLarge:
                 // The command may have run, or may still be running on the host.
                 throw ProxmoxError.transport(error.description)
             case .connectFailed, .handshakeFailed, .unknownHostKey, .hostKeyMismatch, .knownHostsUnreadable,
@@ -29,5 +51,15 @@ public struct SSHRunner: CommandRunner {
                 throw ProxmoxError.notStarted(error.description)
             }
         }
+        // `timeout` exits 124 when it stopped the command (137 if it had to KILL it).
+        if result.exitStatus == 124 || (result.exitStatus == 137 && result.stderr.isEmpty) {
+            throw ProxmoxError.transport("\(command.program) did not finish within \(timeout.components.seconds) s and was stopped on the host (PROXMOX_TIMEOUT)")
+        }
+        let stderr = String(decoding: result.stderr, as: UTF8.self)
+        if sudo, result.exitStatus != 0, stderr.contains("sudo: a password is required") || stderr.contains("sudo: a terminal is required") {
+            throw ProxmoxError.notStarted("sudo on the host asks for a password: allow \(connection.endpoint.user) to run pvesh, qm and pct without one (NOPASSWD in sudoers), or log in as root")
+        }
+        return CommandOutput(stdout: result.stdout, stderr: result.stderr, exitStatus: result.exitStatus,
+                             duration: result.duration)
     }
 }
