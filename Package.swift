@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "mcp-proxmox-admin", targets: ["mcp-proxmox-admin"]),
         .executable(name: "pve-sim", targets: ["pve-sim"]),
+        .executable(name: "mcp-proxmox-bench", targets: ["mcp-proxmox-bench"]),
         .library(name: "ProxmoxCore", targets: ["ProxmoxCore"]),
     ],
     dependencies: [
@@ -48,6 +49,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "pve-sim", dependencies: ["PVESimulator"]),
+        // The benchmark: a real sshd with pve-sim behind it, measured from raw libssh2 up to MCP.
+        .executableTarget(
+            name: "mcp-proxmox-bench",
+            dependencies: ["SSHClient", "ProxmoxCore", "ProxmoxMCP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .target(name: "TestSupport", dependencies: ["ProxmoxCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ProxmoxCoreTests", dependencies: ["ProxmoxCore", "TestSupport"]),
         .testTarget(name: "PVESimulatorTests", dependencies: ["PVESimulator", "ProxmoxCore", "TestSupport"]),

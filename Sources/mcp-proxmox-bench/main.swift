@@ -1,0 +1,131 @@
+import Foundation
+import ProxmoxCore
+import ProxmoxMCP
+import SSHClient
+import TestSupport
+
+// The benchmark of the SSH path and the MCP server, on loopback: a real OpenSSH sshd started for
+// the run, pve-sim behind it. Prints a table, writes JSON, and optionally docs/performance.md.
+// Build with `swift build -c release`; run through scripts/bench.sh.
+
+signal(SIGPIPE, SIG_IGN)
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let jsonPath = option("--json") ?? "bench.json"
+let markdownPath = option("--markdown")
+
+let server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
+defer { server.stop() }
+let endpoint = SSHEndpoint(host: "127.0.0.1", port: server.port, user: server.user, privateKeyPath: server.clientKeyPath,
+                           knownHostsPath: server.knownHostsPath)
+
+var results: [Measurement] = []
+@MainActor func record(_ name: String, _ samples: [Double], target: String = "", unit: String = "ms") {
+    let measurement = Measurement(name: name, samples: samples, target: target, unit: unit)
+    results.append(measurement)
+    FileHandle.standardError.write(Data("\(measurement.row)\n".utf8))
+}
+
+// 1. Cold: TCP connect, handshake, host-key check, ed25519 login, one `true`.
+var cold: [Double] = []
+for _ in 0..<20 {
+    let connection = SSHConnection(endpoint: endpoint)
+    cold.append(try await timed { _ = try await connection.execute("true", timeout: .seconds(10)) })
+    connection.close()
+}
+record("connect + handshake + login + first command (cold)", cold)
+
+// 2. Warm session: raw exec of `true`, and of the pve-sim command the node list tool runs.
+let connection = SSHConnection(endpoint: endpoint)
+_ = try await connection.execute("true", timeout: .seconds(10))
+record("raw libssh2 exec `true` (warm session)", try await repeated(200) { _ = try await connection.execute("true", timeout: .seconds(10)) })
+let runner = SSHRunner(connection: connection, timeout: .seconds(60))
+let nodeCommand = runner.commandLine(CommandBuilder.command(for: .listNodes, family: .api))
+let rawSim = try await repeated(100) { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
+record("raw exec `\(nodeCommand)`", rawSim)
+
+// 3. The same through the whole MCP server: tools/call proxmox_node_list over stdio.
+var environment = ProcessInfo.processInfo.environment
+environment["PROXMOX_HOST"] = "127.0.0.1"
+environment["PROXMOX_SSH_PORT"] = String(server.port)
+environment["PROXMOX_SSH_USER"] = server.user
+environment["PROXMOX_SSH_KEY_PATH"] = server.clientKeyPath
+environment["PROXMOX_SSH_KNOWN_HOSTS"] = server.knownHostsPath
+environment["PROXMOX_LOG_LEVEL"] = "error"
+let mcp = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve"], environment: environment)
+_ = try mcp.initialize()
+_ = try mcp.call(2, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+var nextID = 10
+let toolCalls = try await repeated(100) {
+    nextID += 1
+    _ = try mcp.call(nextID, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+}
+record("tools/call proxmox_node_list through the MCP server", toolCalls)
+let overhead = zip(toolCalls.sorted(), rawSim.sorted()).map { $0 - $1 }
+record("server overhead above the raw exec (paired medians)", [Measurement.median(toolCalls) - Measurement.median(rawSim)], target: "≤ 0.5 ms")
+_ = overhead
+
+// 4. Concurrency: N tool calls at once, wall time relative to one.
+let single = Measurement.median(toolCalls)
+for count in [1, 8, 16, 32] {
+    var walls: [Double] = []
+    for _ in 0..<5 {
+        let ids = (0..<count).map { _ -> Int in nextID += 1; return nextID }
+        walls.append(try mcp.concurrent(ids, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#))
+    }
+    record("\(count) concurrent tool calls, wall time / one call", [Measurement.median(walls) / single], target: count == 16 ? "≤ 1.5×" : "", unit: "×")
+}
+
+// 5. RSS idle and after 1,000 calls; tools/list size.
+let rssBefore = mcp.rssKiB()
+for _ in 0..<1000 {
+    nextID += 1
+    _ = try mcp.call(nextID, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+}
+let rssAfter = mcp.rssKiB()
+record("server RSS after initialize + 100 calls", [Double(rssBefore) / 1024], target: "≤ 30 MB", unit: "MB")
+record("server RSS after 1,000 more calls", [Double(rssAfter) / 1024], target: "flat", unit: "MB")
+nextID += 1
+let toolsList = try mcp.request(nextID, "tools/list", "{}")
+record("tools/list response size", [Double(toolsList.utf8.count) / 1024], target: "≤ 30 KB", unit: "KB")
+mcp.close()
+
+// 6. Spawn → initialize, and a trivial round trip (ping), on the simulator (no SSH in the way).
+var spawns: [Double] = []
+var idleRSS: [Double] = []
+for _ in 0..<20 {
+    let start = ContinuousClock.now
+    let peer = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve", "--simulator"], environment: environment)
+    _ = try peer.initialize()
+    spawns.append((ContinuousClock.now - start).ms)
+    idleRSS.append(Double(peer.rssKiB()) / 1024)
+    peer.close()
+}
+record("spawn → initialize response", spawns, target: "≤ 20 ms")
+record("server RSS idle after initialize", idleRSS, target: "≤ 30 MB", unit: "MB")
+let pinger = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve", "--simulator"], environment: environment)
+_ = try pinger.initialize()
+var pingID = 100
+record("trivial MCP round trip (ping)", try await repeated(500) { pingID += 1; _ = try pinger.request(pingID, "ping", "{}") }, target: "≤ 0.3 ms")
+pinger.close()
+
+// 7. OpenSSH for comparison: a new connection per command, and ControlMaster.
+let sshBase = ["-p", String(server.port), "-i", server.clientKeyPath, "-o", "UserKnownHostsFile=\(server.knownHostsPath)",
+               "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "\(server.user)@127.0.0.1"]
+record("OpenSSH `ssh host true` per call", try await repeated(20) { try Subprocess.run("/usr/bin/ssh", sshBase + ["true"]) })
+let control = ["-o", "ControlMaster=auto", "-o", "ControlPath=\(server.directory.path)/cm-%C", "-o", "ControlPersist=60"]
+try Subprocess.run("/usr/bin/ssh", control + sshBase + ["true"])
+record("OpenSSH with ControlMaster per call", try await repeated(50) { try Subprocess.run("/usr/bin/ssh", control + sshBase + ["true"]) })
+_ = try? Subprocess.run("/usr/bin/ssh", ["-O", "exit"] + control + sshBase, check: false)
+
+// Report.
+let table = Measurement.table(results)
+print(table)
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+try encoder.encode(results).write(to: URL(fileURLWithPath: jsonPath))
+if let markdownPath {
+    try Measurement.document(table: table).write(toFile: markdownPath, atomically: true, encoding: .utf8)
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds in release mode and runs the benchmark against a real sshd on 127.0.0.1 with the simulator
+# behind it; prints the table, writes bench.json and docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+swift build -c release --product pve-sim
+swift build -c release --product mcp-proxmox-admin
+swift build -c release --product mcp-proxmox-bench
+MCP_PROXMOX_BIN_DIR="$(swift build -c release --show-bin-path)"
+export MCP_PROXMOX_BIN_DIR
+"$MCP_PROXMOX_BIN_DIR/mcp-proxmox-bench" --json bench.json --markdown docs/performance.md "$@"
