@@ -54,9 +54,11 @@ struct Measurement: Codable {
             StdioTransport adds about 10 ms), RSS flat over 1,000 calls.
 
             Missed, and why:
-            - **Tool-call overhead** (target ≤ 0.5 ms): measured above. The remaining cost is in-process work on every
-              call (parsing pvesh JSON into a generic value and then typed models, encoding structured content twice
-              through Codable); not yet optimised.
+            - **Tool-call overhead** (target ≤ 0.5 ms): measured above. The engine itself costs nothing measurable
+              (`engine.listNodes` in-process equals the raw exec); the difference is on the MCP side of the server
+              process: the SDK's per-request task and JSON decoding/encoding, the structured-content encoding, and
+              the thread hops from the stdin reader to the SDK, to the SSH loop thread and back, on a 2-core machine
+              that is also running sshd and pve-sim. Not yet optimised.
             - **16 concurrent calls within 1.5× of one**: the concurrency here is bounded by the simulated host, not
               the server: each pve-sim run is CPU work, and this machine has 2 cores, so 16 of them take about
               8× the CPU time of one. Channels in flight are capped at 8, so 16 calls are two waves even on an idle

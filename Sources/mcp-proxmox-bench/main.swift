@@ -46,6 +46,10 @@ let nodeCommand = runner.commandLine(CommandBuilder.command(for: .listNodes, fam
 let rawSim = try await repeated(100) { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
 record("raw exec `\(nodeCommand)`", rawSim)
 
+// The engine in-process (no MCP, no stdio): builder, runner, parser on the same connection.
+let engine = ProxmoxEngine(runner: runner)
+record("engine.listNodes in-process (same command)", try await repeated(100) { _ = try await engine.listNodes(transport: .api) })
+
 // 3. The same through the whole MCP server: tools/call proxmox_node_list over stdio.
 var environment = ProcessInfo.processInfo.environment
 environment["PROXMOX_HOST"] = "127.0.0.1"
