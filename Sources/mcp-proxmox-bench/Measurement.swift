@@ -60,8 +60,10 @@ struct Measurement: Codable {
               equals the raw exec); what remains is the MCP side of the server process: the SDK's per-request task
               and JSON, structured-content encoding, and thread hops from the stdin reader to the SDK, to the SSH
               loop thread and back. Measured paired (a raw exec and a tool call back to back) it is about 1.5 ms on
-              this 2-core machine, also busy with sshd and pve-sim: missed. Candidates, not yet done: building
-              structured content without the Codable round trip, and fewer task hops per call.
+              this 2-core machine, also busy with sshd and pve-sim. Profiled with `perf` on `serve --simulator`:
+              the largest cost was MCP `Value`'s Decodable, which compiles and runs a regular expression on every
+              string it decodes (data-URL detection in swift-sdk 0.12.1); structured results no longer go through
+              it (about 0.2 ms saved per call), but the SDK still does it for every string in a request's arguments.
             - **16 concurrent calls within 1.5× of one**: missed here, because the simulated host is CPU-bound: each
               pve-sim run is about 11 ms of CPU and this machine has 2 cores, so 16 of them need about 8× the CPU of
               one. Channels in flight are also capped at 8 (below sshd's MaxSessions of 10), so 16 calls are two

@@ -4,8 +4,22 @@ import ProxmoxCore
 
 /// Builds `structuredContent`: the tool's own fields plus how the answer was obtained.
 enum Structured {
+    /// A model as an MCP value. Not through `Value`'s own Decodable: it runs a regular expression
+    /// on every string (data-URL detection), which made result encoding the largest per-call cost.
     static func encode<T: Encodable>(_ value: T) throws -> Value {
-        try JSONDecoder().decode(Value.self, from: JSONEncoder().encode(value))
+        mcpValue(try JSONValue.parse(JSONEncoder().encode(value)))
+    }
+
+    static func mcpValue(_ json: JSONValue) -> Value {
+        switch json {
+        case .null: .null
+        case let .bool(flag): .bool(flag)
+        case let .int(number): .int(Int(number))
+        case let .double(number): .double(number)
+        case let .string(text): .string(text)
+        case let .array(elements): .array(elements.map(mcpValue))
+        case let .object(fields): .object(fields.mapValues(mcpValue))
+        }
     }
 
     /// A read's result: its fields, the family that ran, the command line, notes.
