@@ -51,12 +51,7 @@ let engine = ProxmoxEngine(runner: runner)
 record("engine.listNodes in-process (same command)", try await repeated(100) { _ = try await engine.listNodes(transport: .api) })
 
 // 3. The same through the whole MCP server: tools/call proxmox_node_list over stdio.
-var environment = ProcessInfo.processInfo.environment
-environment["PROXMOX_HOST"] = "127.0.0.1"
-environment["PROXMOX_SSH_PORT"] = String(server.port)
-environment["PROXMOX_SSH_USER"] = server.user
-environment["PROXMOX_SSH_KEY_PATH"] = server.clientKeyPath
-environment["PROXMOX_SSH_KNOWN_HOSTS"] = server.knownHostsPath
+var environment = server.serveEnvironment()
 environment["PROXMOX_LOG_LEVEL"] = "error"
 let mcp = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve"], environment: environment)
 _ = try mcp.initialize()

@@ -33,13 +33,5 @@ final class SSHFixture {
     }
 
     /// The environment `mcp-proxmox-admin serve` reads to reach this sshd.
-    var serveEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["PROXMOX_HOST"] = "127.0.0.1"
-        environment["PROXMOX_SSH_PORT"] = String(server.port)
-        environment["PROXMOX_SSH_USER"] = server.user
-        environment["PROXMOX_SSH_KEY_PATH"] = server.clientKeyPath
-        environment["PROXMOX_SSH_KNOWN_HOSTS"] = server.knownHostsPath
-        return environment
-    }
+    var serveEnvironment: [String: String] { server.serveEnvironment() }
 }

@@ -164,6 +164,17 @@ public final class TestSSHServer: @unchecked Sendable {
         return String(output.split(separator: " ")[1])
     }
 
+    /// The environment `mcp-proxmox-admin serve` reads to reach this server, on top of `base`.
+    public func serveEnvironment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var environment = base
+        environment["PROXMOX_HOST"] = "127.0.0.1"
+        environment["PROXMOX_SSH_PORT"] = String(port)
+        environment["PROXMOX_SSH_USER"] = user
+        environment["PROXMOX_SSH_KEY_PATH"] = clientKeyPath
+        environment["PROXMOX_SSH_KNOWN_HOSTS"] = knownHostsPath
+        return environment
+    }
+
     /// The argv lists the simulator received so far.
     public func receivedArgv() throws -> [[String]] {
         guard let text = try? String(contentsOfFile: argvLogPath, encoding: .utf8) else { return [] }
