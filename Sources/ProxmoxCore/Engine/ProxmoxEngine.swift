@@ -141,7 +141,7 @@ public struct ProxmoxEngine: Sendable {
         while true {
             attempt += 1
             do {
-                let output = try await run(command, intent: intent, notes: &notes)
+                let output = try await runChecked(command)
                 do {
                     return Outcome(value: try parseOutput(command, output), command: command, notes: notes)
                 } catch {
@@ -241,8 +241,7 @@ public struct ProxmoxEngine: Sendable {
         var status: TaskStatus
         var delay = pollInterval
         while true {
-            let output = try await runner.run(statusCommand)
-            if output.exitStatus != 0 { throw ErrorClassifier.classify(statusCommand, output) }
+            let output = try await runChecked(statusCommand)
             status = try Self.parsing("pvesh") { () throws(ParseFailure) in try TaskStatus.parse(try Self.document(output)) }
             if !status.isRunning || ContinuousClock.now + delay > deadline { break }
             try await Task.sleep(for: delay)
@@ -354,9 +353,7 @@ public struct ProxmoxEngine: Sendable {
 
     func membership() async throws -> ClusterStatusReport {
         try await directory.membership {
-            let command = CommandBuilder.command(for: .clusterStatus, family: .api)
-            let output = try await runner.run(command)
-            guard output.exitStatus == 0 else { throw ErrorClassifier.classify(command, output) }
+            let output = try await runChecked(CommandBuilder.command(for: .clusterStatus, family: .api))
             return try Self.parsing("pvesh") { () throws(ParseFailure) in try ClusterStatusReport.parse(try Self.document(output)) }
         }
     }
@@ -364,8 +361,7 @@ public struct ProxmoxEngine: Sendable {
     func clusterSnapshot() async throws -> ClusterDirectory.Snapshot {
         try await directory.current {
             let command = CommandBuilder.pvesh("get", "/cluster/resources")
-            var notes: [String] = []
-            let output = try await run(command, intent: .listGuests(kind: nil, node: nil), notes: &notes)
+            let output = try await runChecked(command)
             let document = try Self.parsing("pvesh") { () throws(ParseFailure) in try Self.document(output) }
             let guests = try Self.parsing("pvesh") { () throws(ParseFailure) in try GuestSummary.parseList(document) }
             let nodes = (document.arrayValue ?? []).filter { $0["type"]?.stringValue == "node" }.compactMap { $0["node"]?.stringValue }
@@ -374,7 +370,7 @@ public struct ProxmoxEngine: Sendable {
     }
 
     /// Runs on the connected node; a non-zero exit becomes the classified error.
-    private func run(_ command: Command, intent: Intent, notes: inout [String]) async throws -> CommandOutput {
+    private func runChecked(_ command: Command) async throws -> CommandOutput {
         let output = try await runner.run(command)
         guard output.exitStatus == 0 else { throw ErrorClassifier.classify(command, output) }
         return output
