@@ -180,11 +180,15 @@ import TestSupport
         let fixture = try SSHFixture()
         let runner = SSHRunner(connection: fixture.connection(), timeout: .seconds(1))
         let marker = "mcp-proxmox-timeout-\(UInt32.random(in: 0...UInt32.max))"
-        await #expect(throws: ProxmoxError.transport("sh did not finish within 1 s and was stopped on the host (PROXMOX_TIMEOUT)")) {
+        await #expect(throws: ProxmoxError.transport("sh did not finish within 1 s and was stopped on the host (PROXMOX_TIMEOUT, or the call's timeout)")) {
             try await runner.run(Command(["sh", "-c", "sleep 30 # \(marker)"], isReadOnly: false))
         }
         let left = try Subprocess.run("/usr/bin/pgrep", ["-f", marker], check: false)
         #expect(left.stdout.isEmpty, "still running on the host: \(left.stdout)")
+        // A command that carries its own deadline (a task the call waits for) gets that one instead.
+        let long = Command(["sh", "-c", "sleep 2; echo done"], isReadOnly: false, timeout: .seconds(10))
+        #expect(runner.commandLine(long) == "timeout -k 5 10 sh -c 'sleep 2; echo done'")
+        #expect(try await runner.run(long).stdoutText == "done\n")
     }
 
     @Test func outputOverTheCapIsRefused() async throws {

@@ -6,12 +6,16 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     public let argv: [String]
     /// Whether running it twice is harmless. Only such commands may be retried after a lost connection.
     public let isReadOnly: Bool
+    /// How long it may run, when it needs longer than the runner's default: qm/pct and pvesh run a
+    /// task in the foreground, and stopping them early can interrupt the task (a clone, a backup).
+    public var timeout: Duration?
 
     /// - Precondition: `argv` is not empty.
-    public init(_ argv: [String], isReadOnly: Bool) {
+    public init(_ argv: [String], isReadOnly: Bool, timeout: Duration? = nil) {
         precondition(!argv.isEmpty, "a command needs a program")
         self.argv = argv
         self.isReadOnly = isReadOnly
+        self.timeout = timeout
     }
 
     /// The program name (`pvesh`, `qm`, `pct`).

@@ -165,7 +165,7 @@ public struct ProxmoxEngine: Sendable {
             family = .api
             notes.append("wait: false needs the pvesh form: qm/pct always wait for their task")
         }
-        var command = CommandBuilder.command(for: intent, family: family)
+        var command = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: family), intent, options)
         var target: (runner: any CommandRunner, node: String?) = (runner, nil)
         if command.family == .cli, let node = intent.node {
             switch try await cliRunner(for: node) {
@@ -175,7 +175,7 @@ public struct ProxmoxEngine: Sendable {
                 target = (runner, node.value)
             case let .unreachable(reason):
                 // Never run qm on the wrong node: use the API, which reaches any node by path.
-                command = CommandBuilder.command(for: intent, family: .api)
+                command = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: .api), intent, options)
                 notes.append("guest is on node \(node), which could not be reached directly (\(reason)); ran the pvesh form through the connected node instead")
             }
         }
@@ -193,11 +193,11 @@ public struct ProxmoxEngine: Sendable {
             let other: Command
             if let node = target.node, case .notStarted = error {
                 // The guest's node could not be reached: never run qm elsewhere; the API reaches it by path.
-                other = CommandBuilder.command(for: intent, family: .api)
+                other = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: .api), intent, options)
                 notes.append("node \(node) could not be reached (\(error)); ran the pvesh form through the connected node instead")
             } else {
                 guard let fallback = fallbackCommand(for: intent, after: command, error: error) else { throw error }
-                other = fallback
+                other = Self.withTaskTimeout(fallback, intent, options)
                 notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
             }
             command = other
@@ -231,6 +231,14 @@ public struct ProxmoxEngine: Sendable {
             throw ProxmoxError.taskFailed(upid: upid.description, exitstatus: report.exitstatus ?? "unknown", log: report.log)
         }
         return execution
+    }
+
+    /// A task-starting command may run as long as the call is willing to wait for its task.
+    static func withTaskTimeout(_ command: Command, _ intent: Intent, _ options: OperationOptions) -> Command {
+        guard intent.startsTask else { return command }
+        var longer = command
+        longer.timeout = options.timeout
+        return longer
     }
 
     /// Polls a task until it stops or `timeout` passes; then reads the end of its log. Success is

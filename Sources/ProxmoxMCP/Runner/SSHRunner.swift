@@ -22,15 +22,19 @@ public struct SSHRunner: CommandRunner {
         self.sudo = sudo
     }
 
+    /// The command's own deadline, or the runner's.
+    func deadline(_ command: Command) -> Duration { command.timeout ?? timeout }
+
     /// The remote command line: `timeout -k 5 <seconds> [sudo -n] <argv>`.
     public func commandLine(_ command: Command) -> String {
-        let seconds = max(1, Int((timeout.components.seconds) + (timeout.components.attoseconds > 0 ? 1 : 0)))
+        let limit = deadline(command)
+        let seconds = max(1, Int((limit.components.seconds) + (limit.components.attoseconds > 0 ? 1 : 0)))
         return ShellQuoting.commandLine(["timeout", "-k", String(Self.killGrace), String(seconds)]
                                         + (sudo ? ["sudo", "-n"] : []) + command.argv)
     }
 
     public func run(_ command: Command) async throws -> CommandOutput {
-        let clientDeadline = timeout + .seconds(Self.killGrace + 2)
+        let clientDeadline = deadline(command) + .seconds(Self.killGrace + 2)
         let line = commandLine(command)
         let result: ExecResult
         do {
@@ -53,7 +57,7 @@ public struct SSHRunner: CommandRunner {
         }
         // `timeout` exits 124 when it stopped the command (137 if it had to KILL it).
         if result.exitStatus == 124 || (result.exitStatus == 137 && result.stderr.isEmpty) {
-            throw ProxmoxError.transport("\(command.program) did not finish within \(timeout.components.seconds) s and was stopped on the host (PROXMOX_TIMEOUT)")
+            throw ProxmoxError.transport("\(command.program) did not finish within \(deadline(command).components.seconds) s and was stopped on the host (PROXMOX_TIMEOUT, or the call's timeout)")
         }
         let stderr = String(decoding: result.stderr, as: UTF8.self)
         if sudo, result.exitStatus != 0, stderr.contains("sudo: a password is required") || stderr.contains("sudo: a terminal is required") {
