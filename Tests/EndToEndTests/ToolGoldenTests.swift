@@ -102,6 +102,11 @@ import Testing
         }
     }
 
+    @Test func toolListStaysCompact() throws {
+        let bytes = try JSONEncoder().encode(ListTools.Result(tools: ToolCatalog.all.map(\.tool))).count
+        #expect(bytes <= 30 * 1024, "tools/list is \(bytes) bytes")
+    }
+
     @Test func everyToolIsCovered() {
         let covered = Set(Self.changes.map(\.0) + Self.reads.map(\.0))
         #expect(Set(ToolCatalog.all.map(\.name)) == covered)

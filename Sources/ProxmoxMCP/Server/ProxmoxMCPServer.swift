@@ -9,9 +9,12 @@ public enum ProxmoxMCPServer {
 
     /// A server with every catalog tool registered, not yet started.
     public static func make(environment: ToolEnvironment, logger: Logger) async -> Server {
-        let instructions = environment.simulated
+        let common = """
+             Transports: `ssh` runs qm/pct as an admin types them; `api` runs pvesh (the REST API over SSH); `auto`             (default) uses pvesh for reads and power, qm/pct for create, delete, snapshots and config. Reads without a             qm/pct form always use pvesh. Every result lists the commands that ran. Changes wait for the Proxmox task             (pvesh and qm run it in the foreground; wait: false only skips polling); dryRun shows the commands and runs             nothing; deletes need confirm: true.
+            """
+        let instructions = (environment.simulated
             ? "This server is connected to a SIMULATED Proxmox VE cluster (no real host). Results are illustrative."
-            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh)."
+            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh).") + common
         let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions,
                             capabilities: .init(tools: .init(listChanged: false)))
         let tools = ToolCatalog.all
