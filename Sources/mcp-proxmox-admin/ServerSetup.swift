@@ -44,8 +44,8 @@ struct ServerSetup {
             }
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
             connection = ssh
-            runner = SSHRunner(connection: ssh, timeout: settings.commandTimeout, sudo: settings.sudo)
-            let nodes = SSHNodeRunners(base: settings.endpoint, overrides: settings.nodeAddresses, timeout: settings.commandTimeout,
+            runner = SSHRunner(connection: ssh, timeout: policy.timeout, sudo: settings.sudo)
+            let nodes = SSHNodeRunners(base: settings.endpoint, overrides: settings.nodeAddresses, timeout: policy.timeout,
                                        sudo: settings.sudo)
             sshNodes = nodes
             nodeRunners = nodes

@@ -6,10 +6,6 @@ import SSHClient
 public struct ConnectionSettings: Sendable {
     /// SSH login and trust settings.
     public var endpoint: SSHEndpoint
-    /// Deadline for one command.
-    public var commandTimeout: Duration
-    /// Transport when a tool call does not name one.
-    public var defaultTransport: TransportPreference
     /// Where to reach other nodes directly (`PROXMOX_NODE_ADDRESSES=pve2=10.0.0.2,pve3=host:2222`),
     /// overriding the addresses in `/cluster/status`.
     public var nodeAddresses: [String: (host: String, port: Int)] = [:]
@@ -20,7 +16,7 @@ public struct ConnectionSettings: Sendable {
     /// `PROXMOX_SSH_KEY_PASSPHRASE`, `PROXMOX_SSH_PASSWORD`, `SSH_AUTH_SOCK` (`PROXMOX_SSH_AGENT=false`
     /// to skip the agent), `PROXMOX_SSH_KNOWN_HOSTS`, `PROXMOX_SSH_HOST_KEY_POLICY`,
     /// `PROXMOX_SSH_KEEPALIVE` (s), `PROXMOX_MAX_OUTPUT` (bytes), `PROXMOX_SSH_SUDO`,
-    /// `PROXMOX_NODE_ADDRESSES`, `PROXMOX_TIMEOUT` (ms) and `PROXMOX_DEFAULT_TRANSPORT`.
+    /// and `PROXMOX_NODE_ADDRESSES`. (Timeouts and transports are the server policy's: ``ServerPolicy``.)
     /// Every problem is reported at once, each naming its variable.
     public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> ConnectionSettings {
         var problems: [String] = []
@@ -35,18 +31,6 @@ public struct ConnectionSettings: Sendable {
         if let text = value("PROXMOX_SSH_PORT") {
             if let number = Int(text), (1...65535).contains(number) { port = number } else {
                 problems.append("PROXMOX_SSH_PORT='\(text)' is not a TCP port (1-65535)")
-            }
-        }
-        var timeout = Duration.seconds(60)
-        if let text = value("PROXMOX_TIMEOUT") {
-            if let number = Int(text), number > 0 { timeout = .milliseconds(number) } else {
-                problems.append("PROXMOX_TIMEOUT='\(text)' is not a positive number of milliseconds")
-            }
-        }
-        var transport = TransportPreference.auto
-        if let text = value("PROXMOX_DEFAULT_TRANSPORT") {
-            if let parsed = TransportPreference(rawValue: text) { transport = parsed } else {
-                problems.append("PROXMOX_DEFAULT_TRANSPORT='\(text)' is not one of ssh, api, auto")
             }
         }
         var policy = HostKeyPolicy.strict
@@ -95,8 +79,7 @@ public struct ConnectionSettings: Sendable {
             password: environment["PROXMOX_SSH_PASSWORD"],
             knownHostsPath: expand(value("PROXMOX_SSH_KNOWN_HOSTS") ?? "~/.ssh/known_hosts", home: home),
             hostKeyPolicy: policy, keepaliveInterval: keepalive, maxOutputBytes: maxOutput)
-        return ConnectionSettings(endpoint: endpoint, commandTimeout: timeout, defaultTransport: transport,
-                                  nodeAddresses: addresses, sudo: sudo)
+        return ConnectionSettings(endpoint: endpoint, nodeAddresses: addresses, sudo: sudo)
     }
 
     static func expand(_ path: String, home: String) -> String {
