@@ -65,7 +65,8 @@ final class SessionLoop: @unchecked Sendable {
             }
             if let session {
                 var seconds: Int32 = 0
-                if libssh2_keepalive_send(session, &seconds) < 0 {
+                let sent = libssh2_keepalive_send(session, &seconds)
+                if sent < 0 && sent != LIBSSH2_ERROR_EAGAIN {
                     let reason = Self.lastError(session)
                     if active.isEmpty { teardown() } else { sessionBroke("keepalive failed: \(reason)") }
                     continue
