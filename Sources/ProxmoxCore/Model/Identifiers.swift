@@ -5,10 +5,7 @@
 public struct StorageID: Hashable, Sendable, CustomStringConvertible {
     public let value: String
     public init(_ text: String, field: String = "storage") throws(ProxmoxError) {
-        let bytes = Array(text.lowercased().utf8)
-        guard bytes.count >= 2, bytes.count <= 64, Ascii.isLetter(bytes[0]), Ascii.isLetterOrDigit(bytes[bytes.count - 1]),
-              bytes.allSatisfy({ Ascii.isLetterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
-        else {
+        guard Ascii.isWord(text, length: 2...64, first: Ascii.isLetter, inner: "-_.", last: Ascii.isLetterOrDigit) else {
             throw .invalidArgument(field: field, reason: "'\(text.prefix(64))' is not a storage id (letters, digits, '-', '_', '.'; starts with a letter)")
         }
         value = text
@@ -26,9 +23,7 @@ public struct ConfigKey: Hashable, Sendable, CustomStringConvertible {
         value = text
     }
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.lowercased().utf8)
-        return bytes.count >= 2 && bytes.count <= 64 && Ascii.isLetter(bytes[0])
-            && bytes.allSatisfy { Ascii.isLetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        Ascii.isWord(text, length: 2...64, first: Ascii.isLetter, inner: "_-", last: { Ascii.isLetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
     }
     public var description: String { value }
 }
@@ -54,10 +49,7 @@ public struct GuestName: Hashable, Sendable, CustomStringConvertible {
     public init(_ text: String, field: String = "name") throws(ProxmoxError) {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         guard !text.isEmpty, text.count <= 255, labels.allSatisfy({ label in
-            let bytes = Array(label.utf8)
-            guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
-            return Ascii.isLetterOrDigit(first) && Ascii.isLetterOrDigit(last)
-                && bytes.allSatisfy { Ascii.isLetterOrDigit($0) || $0 == UInt8(ascii: "-") }
+            Ascii.isWord(String(label), length: 1...63, first: Ascii.isLetterOrDigit, inner: "-", last: Ascii.isLetterOrDigit)
         }) else {
             throw .invalidArgument(field: field, reason: "'\(text.prefix(64))' is not a DNS name (letters, digits, inner '-', labels joined by '.')")
         }
@@ -83,6 +75,16 @@ public struct VolumeID: Hashable, Sendable, CustomStringConvertible {
 }
 
 enum Ascii {
+    /// Whether `text` (ASCII, case-insensitive) has a length in `length`, a `first` byte, then letters,
+    /// digits or `inner` bytes, and a `last` byte that passes `last`.
+    static func isWord(_ text: String, length: ClosedRange<Int>, first: (UInt8) -> Bool, inner: String,
+                       last: (UInt8) -> Bool) -> Bool {
+        let bytes = Array(text.utf8)
+        let extra = Array(inner.utf8)
+        guard length.contains(bytes.count), let head = bytes.first, let tail = bytes.last else { return false }
+        return first(head) && last(tail) && bytes.allSatisfy { isLetterOrDigit($0) || extra.contains($0) }
+    }
+
     static func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) }
     static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
     static func isLetterOrDigit(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) }

@@ -14,13 +14,7 @@ public struct NodeName: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
-        func alnum(_ b: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
-        }
-        return alnum(first) && alnum(last) && bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") }
+        Ascii.isWord(text, length: 1...63, first: Ascii.isLetterOrDigit, inner: "-", last: Ascii.isLetterOrDigit)
     }
 
     public var description: String { value }
