@@ -21,16 +21,16 @@ if let log = environment["PVE_SIM_ARGV_LOG"], !log.isEmpty {
         close(descriptor)
     }
 }
-if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
+let faults = SimulatorCLI.faults(environment: environment, store: store)
+if SimulatorCLI.shouldHang(program: program, arguments: arguments, faults: faults) {
     // A fault for tests: a command that never finishes, until its session is gone (as SIGHUP would
     // end it on a real host), so test runs leave no orphans behind.
     let parent = getppid()
     while getppid() == parent { sleep(1) }
     exit(129)
 }
-let output = SimulatorCLI.run(
-    program: program, arguments: arguments, environment: environment,
-    store: store)
+let output = SimulatorCLI.run(program: program, arguments: arguments, environment: environment, store: store,
+                              faults: faults)
 FileHandle.standardOutput.write(Data(output.stdout))
 FileHandle.standardError.write(Data(output.stderr))
 exit(output.exitStatus)

@@ -128,8 +128,8 @@ import Testing
         #expect(throws: (any Error).self) { try JSONValue.parse(run("pvesh", "get", "/nodes", "--output-format", "json").stdout) }
         let chatter = run("qm", "stop", "100")
         #expect(chatter.stderrText == "trying to acquire lock...\n OK\n")
-        #expect(SimulatorCLI.shouldHang(program: "qm", arguments: ["status", "103"], environment: [:], store: store))
-        #expect(!SimulatorCLI.shouldHang(program: "qm", arguments: ["status", "1030"], environment: [:], store: store))
+        #expect(SimulatorCLI.shouldHang(program: "qm", arguments: ["status", "103"], faults: SimulatorCLI.faults(environment: [:], store: store)))
+        #expect(!SimulatorCLI.shouldHang(program: "qm", arguments: ["status", "1030"], faults: SimulatorCLI.faults(environment: [:], store: store)))
         // Faults can also come from the environment.
         let empty = run("pvesh", "get", "/cluster/status", expectStatus: 255,
                         environment: ["PVE_SIM_FAULTS": #"{"damagedOutput":{"pvesh get /cluster/status":"empty255"}}"#])

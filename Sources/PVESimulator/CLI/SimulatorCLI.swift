@@ -5,8 +5,10 @@ import ProxmoxCore
 /// `pct`), with the same stdout, stderr and exit status conventions (PROXMOX-CLI-NOTES §2, §4).
 public enum SimulatorCLI {
     /// Runs one command. `program` is the name it was called by (argv[0]'s last path component).
+    /// `faults`, when the caller already read them (``faults(environment:store:)``), saves reading
+    /// the state again.
     public static func run(program: String, arguments: [String], environment: [String: String],
-                           store: StateStore) -> CommandOutput {
+                           store: StateStore, faults known: SimulatedFaults? = nil) -> CommandOutput {
         let context = SimulationContext(store: store, environment: environment)
         do {
             let output: CommandOutput
@@ -20,7 +22,7 @@ public enum SimulatorCLI {
                 return CommandOutput(stdout: [], stderr: Array("bash: line 1: \(program): command not found\n".utf8),
                                      exitStatus: 127)
             }
-            let faults = try store.read { context.faults($0) }
+            let faults = try known ?? store.read { context.faults($0) }
             return damage(output, faults.commandValue(faults.damagedOutput, argv: [program] + arguments))
         } catch {
             // The simulator's own trouble (state file unreadable): say so plainly, never as a Proxmox error.
@@ -29,13 +31,17 @@ public enum SimulatorCLI {
         }
     }
 
-    /// Whether the command is set to hang (a fault); the caller then never returns.
-    public static func shouldHang(program: String, arguments: [String], environment: [String: String],
-                                  store: StateStore) -> Bool {
+    /// The faults in force (state file plus `PVE_SIM_FAULTS`), read once per command; none when
+    /// the state cannot be read (the command itself then reports why).
+    public static func faults(environment: [String: String], store: StateStore) -> SimulatedFaults {
         let context = SimulationContext(store: store, environment: environment)
-        guard let faults = try? store.read({ context.faults($0) }) else { return false }
-        return faults.commandValue(Dictionary(uniqueKeysWithValues: faults.hangingCommands.map { ($0, true) }),
-                                   argv: [program] + arguments) ?? false
+        return (try? store.read { context.faults($0) }) ?? SimulatedFaults()
+    }
+
+    /// Whether the command is set to hang (a fault); the caller then never returns.
+    public static func shouldHang(program: String, arguments: [String], faults: SimulatedFaults) -> Bool {
+        faults.commandValue(Dictionary(uniqueKeysWithValues: faults.hangingCommands.map { ($0, true) }),
+                            argv: [program] + arguments) ?? false
     }
 
     /// Applies a damaged-output fault.

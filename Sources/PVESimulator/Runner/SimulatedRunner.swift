@@ -16,7 +16,8 @@ public struct SimulatedRunner: CommandRunner {
     public func run(_ command: Command) async throws -> CommandOutput {
         let program = command.program, arguments = Array(command.argv.dropFirst())
         let start = ContinuousClock.now
-        if SimulatorCLI.shouldHang(program: program, arguments: arguments, environment: environment, store: store) {
+        let faults = SimulatorCLI.faults(environment: environment, store: store)
+        if SimulatorCLI.shouldHang(program: program, arguments: arguments, faults: faults) {
             // A hanging command: wait until the caller gives up (cancellation).
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
@@ -24,7 +25,7 @@ public struct SimulatedRunner: CommandRunner {
         var output = await withCheckedContinuation { continuation in
             Thread { [store, environment] in
                 continuation.resume(returning: SimulatorCLI.run(program: program, arguments: arguments,
-                                                                environment: environment, store: store))
+                                                                environment: environment, store: store, faults: faults))
             }.start()
         }
         output.duration = ContinuousClock.now - start
