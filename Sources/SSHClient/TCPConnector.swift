@@ -48,6 +48,14 @@ enum TCPConnector {
     }
 }
 
+extension SSHEndpoint {
+    /// Whether the host accepts a TCP connection on the SSH port within the connect timeout
+    /// (`doctor`'s first check); the connection is closed at once.
+    public func probeReachable() throws(SSHError) {
+        close(try TCPConnector.connect(host: host, port: port, timeout: connectTimeout, endpoint: display))
+    }
+}
+
 func errnoText() -> String { String(cString: strerror(errno)) }
 
 extension Duration {

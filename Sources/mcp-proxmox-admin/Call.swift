@@ -17,7 +17,6 @@ struct Call: AsyncParsableCommand {
     @OptionGroup var source: SourceOptions
 
     func run() async throws {
-        let logger = Logger(label: "mcp-proxmox-admin")
         guard let definition = ToolCatalog.all.first(where: { $0.name == tool }) else {
             throw ValidationError("unknown tool '\(tool)'; see `mcp-proxmox-admin tools`")
         }
@@ -25,8 +24,8 @@ struct Call: AsyncParsableCommand {
         do { arguments = try JSONDecoder().decode([String: Value].self, from: Data(args.utf8)) } catch {
             throw ValidationError("--args is not a JSON object: \(error)")
         }
-        let setup: ServerSetup
-        do { setup = try source.setup(logger: logger) } catch ExitCodeError.configuration { throw ExitCode(2) }
+        let setup = try source.setup()
+        let logger = Logger(label: "mcp-proxmox-admin")
         let result = await ProxmoxMCPServer.call(definition, arguments, environment: setup.environment, logger: logger)
         setup.close()
         let encoder = JSONEncoder()

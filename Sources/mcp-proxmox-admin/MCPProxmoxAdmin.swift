@@ -8,19 +8,14 @@ struct MCPProxmoxAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-proxmox-admin",
         abstract: "An MCP server that administers Proxmox VE over SSH (qm, pct, pvesh).",
-        subcommands: [Serve.self, Demo.self, Tools.self, Call.self],
+        subcommands: [Serve.self, Demo.self, Tools.self, Call.self, DoctorCommand.self],
         defaultSubcommand: Serve.self)
 
     static func main() async {
         // A peer that goes away must not kill the process with SIGPIPE; writes fail with EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
         // Logs go to stderr: stdout belongs to MCP.
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            let level = ProcessInfo.processInfo.environment["PROXMOX_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            handler.logLevel = level ?? .notice
-            return handler
-        }
+        LogSettings.bootstrap()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

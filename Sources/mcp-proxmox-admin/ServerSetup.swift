@@ -5,23 +5,16 @@ import ProxmoxMCP
 import PVESimulator
 import SSHClient
 
-/// Builds what tool calls run against, from the environment and the command-line choices: a real
-/// host over SSH, the simulator, or a replayed recording; optionally recording.
+/// Builds what tool calls run against, from the loaded configuration and the command-line
+/// choices: a real host over SSH, the simulator, or a replayed recording; optionally recording.
 struct ServerSetup {
     let environment: ToolEnvironment
     let connection: SSHConnection?
     let nodeRunners: SSHNodeRunners?
 
-    /// The environment variables holding secrets, for redaction in recordings.
-    static let secretVariables = ["PROXMOX_SSH_KEY_PASSPHRASE", "PROXMOX_SSH_PASSWORD", "PROXMOX_API_TOKEN_SECRET"]
-
-    static func make(simulator: Bool, record: String?, replay: String?, logger: Logger) throws -> ServerSetup {
-        let processEnvironment = ProcessInfo.processInfo.environment
-        let policy: ServerPolicy
-        do { policy = try ServerPolicy.fromEnvironment(processEnvironment) } catch {
-            FileHandle.standardError.write(Data("mcp-proxmox-admin: \(error)\n".utf8))
-            throw ExitCodeError.configuration
-        }
+    static func make(configuration: Configuration, simulator: Bool, record: String?, replay: String?,
+                     logger: Logger) throws -> ServerSetup {
+        let policy = ServerPolicy(configuration)
         var runner: any CommandRunner
         var nodeRunners: (any NodeRunnerProvider)?
         var connection: SSHConnection?
@@ -37,11 +30,7 @@ struct ServerSetup {
             nodeRunners = SimulatedNodeRunners(store: store)
             simulated = true
         } else {
-            let settings: ConnectionSettings
-            do { settings = try ConnectionSettings.fromEnvironment(processEnvironment) } catch {
-                FileHandle.standardError.write(Data("mcp-proxmox-admin: \(error)\n".utf8))
-                throw ExitCodeError.configuration
-            }
+            let settings = ConnectionSettings(configuration, environment: ProcessInfo.processInfo.environment)
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
             connection = ssh
             runner = SSHRunner(connection: ssh, timeout: policy.timeout, sudo: settings.sudo)
@@ -52,15 +41,21 @@ struct ServerSetup {
             logger.notice("serving \(settings.endpoint.display) over SSH")
         }
         if let record {
-            runner = try RecordingRunner(recording: runner, into: URL(fileURLWithPath: record),
-                                         secrets: secretVariables.compactMap { processEnvironment[$0] },
+            runner = try RecordingRunner(recording: runner, into: URL(fileURLWithPath: record), secrets: configuration.secrets,
                                          source: "mcp-proxmox-admin \(ProxmoxMCPServer.version) serve --record")
             logger.notice("recording every command into \(record)")
         }
+        var auditLog: AuditLog?
+        if let path = policy.auditLog {
+            auditLog = try AuditLog(path: path, logger: logger)
+            logger.notice("auditing changing calls into \(path)")
+        }
+        if policy.readOnly { logger.notice("read-only: only tools that change nothing are offered") }
         let engine = ProxmoxEngine(runner: runner, nodeRunners: nodeRunners, fallback: policy.fallback)
         let environment = ToolEnvironment(engine: engine, defaultTransport: policy.defaultTransport, simulated: simulated,
                                           safeMode: policy.safeMode, defaultNode: policy.defaultNode,
-                                          taskTimeout: max(policy.timeout, .seconds(300)))
+                                          taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
+                                          protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog)
         return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes)
     }
 
@@ -69,9 +64,4 @@ struct ServerSetup {
         connection?.close()
         nodeRunners?.close()
     }
-}
-
-/// Exit with status 2 after a configuration problem was printed.
-enum ExitCodeError: Error {
-    case configuration
 }

@@ -109,17 +109,17 @@ func text(_ result: CallTool.Result) -> String {
     }
 
     @Test func missingConfigurationIsReportedOnStderr() async throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment["PROXMOX_HOST"] = nil
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") }
         environment["PROXMOX_SSH_PORT"] = "70000"
-        let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["serve"], environment: environment,
-                                        check: false)
+        let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["serve", "--timeout", "soon"],
+                                        environment: environment, check: false)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == """
             mcp-proxmox-admin: configuration problems:
-              - PROXMOX_HOST is not set (the Proxmox node to log in to); or run with --simulator
-              - PROXMOX_SSH_PORT='70000' is not a TCP port (1-65535)
+              - sshPort = '70000' (environment PROXMOX_SSH_PORT) is not a TCP port (1-65535)
+              - timeout = 'soon' (flag --timeout) is not a whole number from 1000 to 86400000
+              - host is not set (--host, PROXMOX_HOST or "host" in the config file): the Proxmox node to log in to; or run with --simulator
 
             """)
     }

@@ -137,14 +137,14 @@ import Testing
     }
 
     @Test func slowTaskIsRunningMeanwhileAndCanBeStopped() async throws {
-        try store.modify { cluster in cluster.faults.slowTasks["qmstop:100"] = 1.5 }
+        try store.modify { cluster in cluster.faults.slowTasks["qmstop:100"] = 6 }
         let store = store
         let stopper = Task.detached {
             SimulatorCLI.run(program: "pvesh", arguments: ["create", "/nodes/pve1/qemu/100/status/stop", "--output-format", "json"],
                              environment: [:], store: store)
         }
         var running: SimulatedTask?
-        for _ in 0..<50 where running == nil {
+        for _ in 0..<250 where running == nil {
             try await Task.sleep(for: .milliseconds(20))
             running = try store.read { $0.tasks.first { $0.upid.type == "qmstop" && $0.status == "running" } }
         }

@@ -47,7 +47,7 @@ public final class TestSSHServer: @unchecked Sendable {
 
         let binDirectory = base.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
-        for tool in ["pvesh", "qm", "pct"] {
+        for tool in ["pvesh", "qm", "pct", "pveversion"] {
             try FileManager.default.createSymbolicLink(atPath: binDirectory.appendingPathComponent(tool).path,
                                                        withDestinationPath: simulatorBinary)
         }
@@ -115,7 +115,13 @@ public final class TestSSHServer: @unchecked Sendable {
     /// Kills sshd and every session it runs (as a crash or a host going down would), leaving the port closed.
     public func killAll() {
         guard pid > 0 else { return }
-        for child in Self.descendants(of: pid) { kill(child, SIGKILL) }
+        // Until none is left: a session may be forking (shell, command) while the tree is read.
+        for _ in 0..<20 {
+            let children = Self.descendants(of: pid).filter { !Self.isZombie($0) }
+            if children.isEmpty { break }
+            for child in children { kill(child, SIGKILL) }
+            usleep(5_000)
+        }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -137,6 +143,12 @@ public final class TestSSHServer: @unchecked Sendable {
         handle.seekToEndOfFile()
         handle.write(Data(key.utf8))
         try handle.close()
+    }
+
+    static func isZombie(_ process: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 
     /// Processes below `root`, from /proc.

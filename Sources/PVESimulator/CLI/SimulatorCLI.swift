@@ -17,6 +17,13 @@ public enum SimulatorCLI {
                 output = try Pvesh.run(arguments, context: context)
             case "qm", "pct":
                 output = try GuestCLI.run(tool: program, arguments, context: context)
+            case "pveversion":
+                // `pveversion` without options: one line, manager version and running kernel.
+                let line = try store.read { cluster in
+                    let node = cluster.localNode(environment: environment) ?? cluster.nodes[0]
+                    return "\(node.pveversion) (running kernel: \(node.kernel))\n"
+                }
+                output = CommandOutput(stdout: Array(line.utf8), stderr: [], exitStatus: 0)
             default:
                 // What a shell prints when the program does not exist.
                 return CommandOutput(stdout: [], stderr: Array("bash: line 1: \(program): command not found\n".utf8),

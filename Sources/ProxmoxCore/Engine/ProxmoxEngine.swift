@@ -187,6 +187,7 @@ public struct ProxmoxEngine: Sendable {
         var commands = [command]
         var output: CommandOutput
         do {
+            CommandJournal.current?.record(command)
             output = try await target.runner.run(command)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(command, output) }
         } catch let error as ProxmoxError {
@@ -202,6 +203,7 @@ public struct ProxmoxEngine: Sendable {
             }
             command = other
             commands.append(other)
+            CommandJournal.current?.record(other)
             output = try await runner.run(other)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(other, output) }
             target = (runner, nil)

@@ -77,7 +77,7 @@ enum GuestTools {
         case .shutdown: ("Shut down", "Shut a VM down cleanly through ACPI (the guest OS powers off).", changing(destructive: false, idempotent: false))
         case .reboot: ("Restart", "Restart a running \(noun(kind)) cleanly through its OS.", changing(destructive: false, idempotent: false))
         }
-        return ToolDefinition(
+        var definition = ToolDefinition(
             name: "\(prefix(kind))_\(toolVerb)", title: "\(title) \(noun(kind))", description: "\(effect) Waits for the Proxmox task.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node].merging(SchemaFragments.taskOptions) { $1 },
             required: ["vmid"], annotations: hints
@@ -85,6 +85,8 @@ enum GuestTools {
             let guest = try await guest(arguments, kind, environment)
             return try await perform(.power(guest, action), guest: guest, action: toolVerb, arguments: arguments, environment: environment)
         }
+        definition.protection = action == .start ? .never : .always
+        return definition
     }
 
     static func delete(_ kind: GuestKind) -> ToolDefinition {
@@ -107,6 +109,7 @@ enum GuestTools {
                                      guest: guest, action: "delete", arguments: arguments, environment: environment)
         }
         definition.createsOrDeletes = true
+        definition.protection = .always
         return definition
     }
 
@@ -183,7 +186,7 @@ enum GuestTools {
     }
 
     static func snapshotRestore(_ kind: GuestKind) -> ToolDefinition {
-        ToolDefinition(
+        var definition = ToolDefinition(
             name: "\(prefix(kind))_snapshot_restore", title: "Restore \(noun(kind)) snapshot",
             description: "Roll a \(noun(kind)) back to a snapshot. Destructive: changes since the snapshot are lost; the guest is stopped for it.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "snapshot": SchemaFragments.snapshot,
@@ -196,10 +199,12 @@ enum GuestTools {
             return try await perform(.snapshotRollback(guest, name, start: try arguments.bool("start") ?? false), guest: guest,
                                      action: "restore", fields: ["snapshot": .string(name.value)], arguments: arguments, environment: environment)
         }
+        definition.protection = .always
+        return definition
     }
 
     static func snapshotDelete(_ kind: GuestKind) -> ToolDefinition {
-        ToolDefinition(
+        var definition = ToolDefinition(
             name: "\(prefix(kind))_snapshot_delete", title: "Delete \(noun(kind)) snapshot",
             description: "Delete one snapshot of a \(noun(kind)); the guest and other snapshots stay. Irreversible for that snapshot.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "snapshot": SchemaFragments.snapshot]
@@ -211,10 +216,12 @@ enum GuestTools {
             return try await perform(.snapshotDelete(guest, name), guest: guest, action: "delete snapshot",
                                      fields: ["snapshot": .string(name.value)], arguments: arguments, environment: environment)
         }
+        definition.protection = .always
+        return definition
     }
 
     static func config(_ kind: GuestKind) -> ToolDefinition {
-        ToolDefinition(
+        var definition = ToolDefinition(
             name: "\(prefix(kind))_config", title: "\(noun(kind)) configuration",
             description: "Read a \(noun(kind))'s configuration, or change it: `set` a map of options, `delete` a list of options; pass the `digest` from a read to refuse the change if someone else edited meanwhile.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node,
@@ -242,6 +249,8 @@ enum GuestTools {
                                               "deleted": .array(delete.map { .string($0.value) })],
                                      arguments: arguments, environment: environment)
         }
+        definition.protection = .whenGiven(["set", "delete"])
+        return definition
     }
 }
 

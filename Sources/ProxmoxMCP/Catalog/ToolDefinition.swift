@@ -13,15 +13,30 @@ public struct ToolEnvironment: Sendable {
     public let defaultNode: String?
     /// Longest wait for a task when the call gives no timeout.
     public let taskTimeout: Duration
+    /// Only tools that change nothing are listed and callable.
+    public let readOnly: Bool
+    /// Guests no tool may stop, roll back, reconfigure or delete.
+    public let protectedVMIDs: Set<Int>
+    /// Where changing calls are recorded, when configured.
+    public let auditLog: AuditLog?
 
     public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
-                defaultNode: String? = nil, taskTimeout: Duration = .seconds(300)) {
+                defaultNode: String? = nil, taskTimeout: Duration = .seconds(300), readOnly: Bool = false,
+                protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
         self.safeMode = safeMode
         self.defaultNode = defaultNode
         self.taskTimeout = taskTimeout
+        self.readOnly = readOnly
+        self.protectedVMIDs = protectedVMIDs
+        self.auditLog = auditLog
+    }
+
+    /// The tools this server offers under its policy: all, or only the read-only ones.
+    public var tools: [ToolDefinition] {
+        readOnly ? ToolCatalog.all.filter(\.isReadOnly) : ToolCatalog.all
     }
 }
 
@@ -43,7 +58,12 @@ public struct ToolDefinition: Sendable {
     public let annotations: Tool.Annotations
     /// Create, clone and delete tools: refused in safe mode.
     public var createsOrDeletes: Bool = false
+    /// When a call would disturb a protected guest (its `vmid`).
+    public var protection: GuestProtection = .never
     let run: @Sendable (ToolArguments, ToolEnvironment) async throws -> ToolOutput
+
+    /// Changes nothing, whatever its arguments.
+    public var isReadOnly: Bool { annotations.readOnlyHint == true }
 
     /// The tool as `tools/list` shows it. Arguments not in the schema are refused.
     public var tool: Tool {
@@ -56,4 +76,14 @@ public struct ToolDefinition: Sendable {
         return Tool(name: name, title: title, description: description, inputSchema: .object(schema),
                     annotations: annotations)
     }
+}
+
+/// When a tool call counts as disturbing its guest, for `protectedVmids`.
+public enum GuestProtection: Sendable {
+    /// Never (reads, start, snapshot create, clone from it).
+    case never
+    /// Always (stop, shutdown, restart, rollback, delete, snapshot delete).
+    case always
+    /// When one of these arguments is given (config: `set`, `delete`).
+    case whenGiven([String])
 }

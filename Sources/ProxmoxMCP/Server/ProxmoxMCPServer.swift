@@ -17,7 +17,7 @@ public enum ProxmoxMCPServer {
             : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh).") + common
         let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions,
                             capabilities: .init(tools: .init(listChanged: false)))
-        let tools = ToolCatalog.all
+        let tools = environment.tools
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map(\.tool))
         }
@@ -30,17 +30,19 @@ public enum ProxmoxMCPServer {
         return server
     }
 
-    /// Runs one call; every failure becomes a tool error with one actionable line.
+    /// Runs one call; every failure becomes a tool error with one actionable line. Changing calls
+    /// (and calls of changing tools refused before they ran) go to the audit log, when there is one.
     public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
                      logger: Logger) async -> CallTool.Result {
         let label = environment.simulated ? "[simulated cluster] " : ""
+        let journal = CommandJournal()
+        var changes = !definition.isReadOnly
         do {
             let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
-            let dryRun = try parsed.bool("dryRun") ?? false
-            if environment.safeMode && definition.createsOrDeletes && !dryRun {
-                throw ProxmoxError.refused("\(definition.name) is disabled: the server runs in safe mode (no create, clone or delete); nothing ran")
-            }
-            let output = try await definition.run(parsed, environment)
+            changes = definition.changes(parsed)
+            try ToolPolicy.check(definition, parsed, environment)
+            let output = try await CommandJournal.$current.withValue(journal) { try await definition.run(parsed, environment) }
+            if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
             return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
                                    structuredContent: output.structured as Value?, isError: false)
         } catch {
@@ -56,8 +58,30 @@ public enum ProxmoxMCPServer {
                 details["log"] = .array(log.map { .string($0) })
             }
             if case let .invalidArgument(field, _)? = proxmoxError { details["field"] = .string(field) }
+            if changes {
+                environment.auditLog?.append(AuditLog.Entry(
+                    tool: definition.name, arguments: arguments ?? [:], outcome: journal.commands.isEmpty ? "refused" : "error",
+                    transport: journal.commands.last?.family.rawValue, commands: journal.commands, message: message,
+                    upid: details["upid"]?.stringValue, taskStatus: details["upid"] == nil ? nil : "stopped",
+                    taskExitStatus: nil))
+            }
             return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
                                    structuredContent: Value.object(["error": .object(details)]) as Value?, isError: true)
         }
+    }
+
+    /// The audit line of a call that returned a result.
+    private static func audit(_ definition: ToolDefinition, _ arguments: [String: Value]?, output: ToolOutput,
+                              journal: CommandJournal, environment: ToolEnvironment) {
+        guard let auditLog = environment.auditLog else { return }
+        let fields = output.structured.objectValue ?? [:]
+        let dryRun = fields["dryRun"]?.boolValue == true
+        let task = fields["task"]?.objectValue
+        auditLog.append(AuditLog.Entry(
+            tool: definition.name, arguments: arguments ?? [:], outcome: dryRun ? "dry_run" : "ok",
+            transport: fields["transport"]?.stringValue,
+            commands: dryRun ? [] : journal.commands, message: dryRun ? output.text : nil,
+            upid: task?["upid"]?.stringValue, taskStatus: task?["status"]?.stringValue,
+            taskExitStatus: task?["exitstatus"]?.stringValue))
     }
 }

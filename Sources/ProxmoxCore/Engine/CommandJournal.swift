@@ -1,0 +1,20 @@
+import Synchronization
+
+/// The changing commands a tool call started, collected for the audit log whether the call
+/// succeeds or fails (a failed call returns no ``Execution``). The engine records into the
+/// journal bound to the current task, if any.
+public final class CommandJournal: Sendable {
+    /// The journal of the running tool call.
+    @TaskLocal public static var current: CommandJournal?
+
+    private let entries = Mutex<[Command]>([])
+
+    public init() {}
+
+    /// The commands recorded so far, in the order they started.
+    public var commands: [Command] { entries.withLock { $0 } }
+
+    func record(_ command: Command) {
+        entries.withLock { $0.append(command) }
+    }
+}

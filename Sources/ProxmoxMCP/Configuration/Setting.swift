@@ -1,0 +1,104 @@
+import Foundation
+import ProxmoxCore
+
+/// What a setting's value must look like. Checking is the kind's job, so that every source
+/// (flag, environment, `.env`, config file) is validated the same way.
+public enum SettingKind: Sendable, Equatable {
+    case text
+    /// Shown as `***` everywhere; redacted from recordings.
+    case secret
+    /// A file path; `~/` is the user's home.
+    case path
+    case port
+    case flag
+    /// A whole number within the range, in the unit the meaning names.
+    case number(ClosedRange<Int>)
+    case choice([String])
+    /// A cluster node name (DNS label), optionally as a FQDN.
+    case nodeName
+    /// Guest ids, comma-separated (an array in the config file).
+    case vmids
+    /// `node=host` or `node=host:port`, comma-separated (an object in the config file).
+    case nodeAddresses
+
+    /// Why `text` is not a valid value, or nil when it is.
+    func problem(with text: String) -> String? {
+        switch self {
+        case .text, .secret, .path:
+            return text.contains("\0") ? "contains a NUL character" : nil
+        case .port:
+            return Int(text).map { (1...65535).contains($0) } == true ? nil : "is not a TCP port (1-65535)"
+        case .flag:
+            return SettingKind.flagValue(text) == nil ? "is not true or false" : nil
+        case let .number(range):
+            return Int(text).map { range.contains($0) } == true ? nil : "is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+        case let .choice(choices):
+            return choices.contains(text) ? nil : "is not one of \(choices.joined(separator: ", "))"
+        case .nodeName:
+            let label = String(text.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
+            return (try? NodeName(label)) == nil ? "is not a node name" : nil
+        case .vmids:
+            let bad = SettingKind.items(text).filter { (try? VMID(parsing: $0)) == nil }
+            return bad.isEmpty ? nil : "has \(bad.map { "'\($0)'" }.joined(separator: ", ")), not a guest id (100-999999999)"
+        case .nodeAddresses:
+            let bad = SettingKind.items(text).filter { SettingKind.nodeAddress($0, defaultPort: 22) == nil }
+            return bad.isEmpty ? nil : "has \(bad.map { "'\($0)'" }.joined(separator: ", ")), not node=host or node=host:port"
+        }
+    }
+
+    static func flagValue(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
+        }
+    }
+
+    /// The comma-separated items of a list value, trimmed, empty ones dropped.
+    static func items(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func nodeAddress(_ item: String, defaultPort: Int) -> (node: String, host: String, port: Int)? {
+        let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else { return nil }
+        let target = parts[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(target.count), !target[0].isEmpty else { return nil }
+        guard let port = target.count == 2 ? Int(target[1]) : defaultPort, (1...65535).contains(port) else { return nil }
+        return (parts[0].lowercased(), target[0], port)
+    }
+}
+
+/// One configuration option: its key in the config file, from which its environment variable
+/// (`PROXMOX_` + upper snake case) and command-line flag (`--` + kebab case) follow.
+public struct Setting: Sendable {
+    /// The key in the JSON config file, e.g. `sshKeyPath`.
+    public let key: String
+    /// The default in its text form; nil when unset by default.
+    public let defaultValue: String?
+    public let kind: SettingKind
+    /// One line for docs/configuration.md and `doctor`.
+    public let meaning: String
+    /// Accepted so that configurations written for HTTPS-API servers load, but not used here.
+    public var compatibilityOnly = false
+
+    public var isSecret: Bool { kind == .secret }
+
+    /// `PROXMOX_SSH_KEY_PATH` for `sshKeyPath`.
+    public var variable: String {
+        "PROXMOX_" + words.map { $0.uppercased() }.joined(separator: "_")
+    }
+
+    /// `--ssh-key-path` for `sshKeyPath`.
+    public var flag: String {
+        "--" + words.map { $0.lowercased() }.joined(separator: "-")
+    }
+
+    private var words: [String] {
+        var words: [String] = []
+        for character in key {
+            if character.isUppercase || words.isEmpty { words.append(String(character)) } else { words[words.count - 1].append(character) }
+        }
+        return words
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import ProxmoxCore
+import SSHClient
+
+/// One line of `doctor`'s table.
+public struct DoctorCheck: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case pass = "PASS"
+        case fail = "FAIL"
+        /// Not tried: an earlier check it needs failed.
+        case skip = "SKIP"
+    }
+
+    public let name: String
+    public let status: Status
+    /// What was found.
+    public let detail: String
+    /// What to do about a failure.
+    public let fix: String?
+}
+
+/// `mcp-proxmox-admin doctor`: the effective configuration with the source of every value
+/// (secrets masked), then the checks a first connection needs, in the order they depend on each
+/// other. Nothing here changes the host: every command is a read.
+public enum Doctor {
+    /// Shell start-up slower than this makes every tool call noticeably slow.
+    static let slowShell = Duration.milliseconds(150)
+
+    /// The effective configuration as a table: key, value, source.
+    public static func configurationTable(_ configuration: Configuration) -> String {
+        var rows: [(String, String, String)] = [("setting", "value", "source")]
+        for setting in SettingCatalog.all {
+            guard let entry = configuration.entries[setting.key] else {
+                rows.append((setting.key, "(unset)", ""))
+                continue
+            }
+            let value = setting.isSecret ? "*** (set)" : entry.value
+            rows.append((setting.key, value, entry.source.describe(setting)))
+        }
+        let width0 = rows.map(\.0.count).max() ?? 0
+        let width1 = min(48, rows.map(\.1.count).max() ?? 0)
+        var text = ""
+        if let file = configuration.configFile { text += "config file: \(file)\n" }
+        if let file = configuration.dotEnvFile { text += ".env file: \(file)\n" }
+        for (key, value, source) in rows {
+            text += key.padding(toLength: width0 + 2, withPad: " ", startingAt: 0)
+                + value.padding(toLength: max(width1, value.count) + 2, withPad: " ", startingAt: 0) + source + "\n"
+        }
+        return text
+    }
+
+    /// Runs every check against the configured host. `environment` supplies `SSH_AUTH_SOCK`.
+    public static func run(_ configuration: Configuration, environment: [String: String]) async -> [DoctorCheck] {
+        var checks = [settingsFiles(configuration)]
+        let settings = ConnectionSettings(configuration, environment: environment)
+        let endpoint = settings.endpoint
+        do {
+            try endpoint.probeReachable()
+            checks.append(DoctorCheck(name: "host reachable", status: .pass, detail: "\(endpoint.host):\(endpoint.port) accepts TCP connections", fix: nil))
+        } catch {
+            checks.append(DoctorCheck(name: "host reachable", status: .fail, detail: error.description,
+                                      fix: "check host and sshPort, that sshd runs on the host, and that no firewall blocks the port"))
+            return checks + skipped(after: "host reachable")
+        }
+        let connection = SSHConnection(endpoint: endpoint, logger: Logger(label: "doctor"))
+        defer { connection.close() }
+        let login = await loginChecks(connection)
+        checks += login
+        guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: "authentication") }
+        checks += await hostChecks(connection, sudo: settings.sudo)
+        return checks
+    }
+
+    /// The table of checks, each failure with its fix.
+    public static func render(_ checks: [DoctorCheck]) -> String {
+        let width = (checks.map(\.name.count).max() ?? 0) + 2
+        var text = ""
+        for check in checks {
+            text += "\(check.status.rawValue)  \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))\(check.detail)\n"
+            if let fix = check.fix, check.status == .fail {
+                text += String(repeating: " ", count: 6 + width) + "fix: \(fix)\n"
+            }
+        }
+        return text
+    }
+
+    // MARK: Checks
+
+    static let order = ["settings files", "host reachable", "host key", "authentication", "pvesh, qm, pct", "pveversion",
+                        "permissions", "shell start-up"]
+
+    static func skipped(after name: String) -> [DoctorCheck] {
+        order.drop { $0 != name }.dropFirst().map {
+            DoctorCheck(name: $0, status: .skip, detail: "needs the checks above", fix: nil)
+        }
+    }
+
+    static func settingsFiles(_ configuration: Configuration) -> DoctorCheck {
+        let files = [configuration.configFile, configuration.dotEnvFile].compactMap { $0 }
+        if let exposed = configuration.exposedFiles.first {
+            return DoctorCheck(name: "settings files", status: .fail, detail: "\(exposed) is readable by group or others",
+                               fix: "chmod 600 \(configuration.exposedFiles.joined(separator: " "))")
+        }
+        return DoctorCheck(name: "settings files", status: .pass,
+                           detail: files.isEmpty ? "none (flags and environment only)" : "\(files.joined(separator: ", ")) readable by the owner only",
+                           fix: nil)
+    }
+
+    /// Host key and authentication: both decided by the first command.
+    static func loginChecks(_ connection: SSHConnection) async -> [DoctorCheck] {
+        let endpoint = connection.endpoint
+        let hostKeyFine = DoctorCheck(name: "host key", status: .pass, detail: "matches \(endpoint.knownHostsPath)", fix: nil)
+        do {
+            _ = try await connection.execute("true", timeout: .seconds(30))
+            return [hostKeyFine, DoctorCheck(name: "authentication", status: .pass, detail: "logged in as \(endpoint.user)", fix: nil)]
+        } catch let error as SSHError {
+            switch error {
+            case .unknownHostKey:
+                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
+                                    fix: "compare the fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host's console, then add the line above to \(endpoint.knownHostsPath) (or set sshHostKeyPolicy accept-new for the first contact)")]
+            case .hostKeyMismatch:
+                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
+                                    fix: "if the host was reinstalled, check its new key on the console, then `ssh-keygen -R '[\(endpoint.host)]:\(endpoint.port)' -f \(endpoint.knownHostsPath)` and add the new line; otherwise do not connect")]
+            case .knownHostsUnreadable:
+                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
+                                    fix: "set sshKnownHosts to a readable known_hosts file holding the host's key (ssh-keyscan -t ed25519 \(endpoint.host) >> file, after checking the fingerprint)")]
+            case .handshakeFailed:
+                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
+                                    fix: "the host's sshd must offer an ed25519 or ecdsa host key (libssh2 1.10 cannot verify RSA host keys with SHA-2)")]
+            case .authenticationFailed:
+                return [hostKeyFine, DoctorCheck(
+                    name: "authentication", status: .fail, detail: error.description,
+                    fix: "check sshUser (\(endpoint.user)), that the public key of sshKeyPath is in that user's ~/.ssh/authorized_keys on the host (ssh-copy-id), sshKeyPassphrase, or sshPassword; use an ed25519 key (RSA needs libssh2 1.11)")]
+            default:
+                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
+                                    fix: "check that the port is the host's sshd (sshPort) and try again")]
+            }
+        } catch {
+            return [DoctorCheck(name: "host key", status: .fail, detail: "\(error)", fix: "try again; report it if it persists")]
+        }
+    }
+
+    /// The Proxmox tools, the version, the rights, and the shell's start-up time.
+    static func hostChecks(_ connection: SSHConnection, sudo: Bool) async -> [DoctorCheck] {
+        var checks: [DoctorCheck] = []
+        func run(_ argv: [String]) async -> ExecResult? {
+            try? await connection.execute(ShellQuoting.commandLine(argv), timeout: .seconds(30))
+        }
+        // A non-root PATH may lack /usr/sbin, where qm and pct live; sudo's secure_path has it.
+        let missingScript = "for p in pvesh qm pct; do command -v \"$p\" >/dev/null 2>&1 || [ -x \"/usr/sbin/$p\" ] || echo \"$p\"; done"
+        if let result = await run(["sh", "-c", missingScript]), result.exitStatus == 0 {
+            let missing = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+            checks.append(missing.isEmpty
+                ? DoctorCheck(name: "pvesh, qm, pct", status: .pass, detail: "all present", fix: nil)
+                : DoctorCheck(name: "pvesh, qm, pct", status: .fail, detail: "missing: \(missing.joined(separator: ", "))",
+                              fix: "point host at a Proxmox VE node (pvesh comes with pve-manager, qm with qemu-server, pct with pve-container)"))
+        } else {
+            checks.append(DoctorCheck(name: "pvesh, qm, pct", status: .fail, detail: "cannot run sh on the host",
+                                      fix: "the login shell must run commands (not a restricted or forced command)"))
+        }
+        let prefix = sudo ? ["sudo", "-n"] : []
+        if let result = await run(prefix + ["pveversion"]), result.exitStatus == 0 {
+            checks.append(DoctorCheck(name: "pveversion", status: .pass,
+                                      detail: String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), fix: nil))
+        } else {
+            checks.append(DoctorCheck(name: "pveversion", status: .fail, detail: "pveversion did not run",
+                                      fix: "install or repair pve-manager on the host; with sudo, allow pveversion in the sudoers rule"))
+        }
+        checks.append(await permissions(run, sudo: sudo, user: connection.endpoint.user))
+        var times: [Duration] = []
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            guard await run(["true"]) != nil else { break }
+            times.append(ContinuousClock.now - start)
+        }
+        let median = times.sorted()[safe: times.count / 2] ?? .seconds(30)
+        let milliseconds = Int(median / .milliseconds(1))
+        checks.append(median < slowShell
+            ? DoctorCheck(name: "shell start-up", status: .pass, detail: "\(milliseconds) ms per command (median of \(times.count))", fix: nil)
+            : DoctorCheck(name: "shell start-up", status: .fail, detail: "\(milliseconds) ms per command (median of \(times.count)), every tool call pays it",
+                          fix: "the login shell does slow work for non-interactive commands: in ~/.bashrc, return early when not interactive ([ -z \"$PS1\" ] && return) before conda, pyenv, nvm and the like"))
+        return checks
+    }
+
+    static func permissions(_ run: (([String]) async -> ExecResult?), sudo: Bool, user: String) async -> DoctorCheck {
+        let uid = await run(["id", "-u"]).map { String(decoding: $0.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        if uid == "0" {
+            return DoctorCheck(name: "permissions", status: .pass, detail: "logged in as root", fix: nil)
+        }
+        let rule = "\(user) ALL=(root) NOPASSWD: /usr/bin/pvesh, /usr/sbin/qm, /usr/sbin/pct, /usr/bin/pveversion"
+        guard sudo else {
+            return DoctorCheck(name: "permissions", status: .fail, detail: "\(user) is not root and sudo is off",
+                               fix: "log in as root, or set sudo: true and add to /etc/sudoers.d/mcp-proxmox-admin: \(rule)")
+        }
+        if let result = await run(["sudo", "-n", "pvesh", "get", "/version", "--output-format", "json"]), result.exitStatus == 0 {
+            return DoctorCheck(name: "permissions", status: .pass, detail: "\(user) runs pvesh through sudo -n", fix: nil)
+        }
+        return DoctorCheck(name: "permissions", status: .fail, detail: "sudo -n pvesh was refused (a password is needed, or no rule)",
+                           fix: "add to /etc/sudoers.d/mcp-proxmox-admin (visudo -f): \(rule)")
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

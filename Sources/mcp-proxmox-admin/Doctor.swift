@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import ProxmoxMCP
+
+/// `doctor`: the effective configuration with sources, then the checks a first connection
+/// needs, each failure with its fix. Exits 1 when a check fails, 2 on configuration problems.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Show the effective configuration and check the connection to the host.")
+
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("Setting flags, as for serve (--config PATH, --host, --ssh-user, ...).", valueName: "settings"))
+    var settings: [String] = []
+
+    func run() async throws {
+        let configuration = try SourceOptions(settings: settings).configuration(showing: true)
+        print("Effective configuration (highest first: flag, environment, .env, config file, default)\n")
+        print(Doctor.configurationTable(configuration))
+        print("Checks\n")
+        let checks = await Doctor.run(configuration, environment: ProcessInfo.processInfo.environment)
+        print(Doctor.render(checks), terminator: "")
+        let failures = checks.filter { $0.status == .fail }.count
+        print(failures == 0 ? "\nAll checks passed." : "\n\(failures) check\(failures == 1 ? "" : "s") failed.")
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
