@@ -14,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
     var settings: [String] = []
 
     func run() async throws {
-        let configuration = try SourceOptions(settings: settings).configuration(showing: true)
+        let configuration = try SourceOptions.configuration(settings: settings, needsHost: true, showing: true)
         print("Effective configuration (highest first: flag, environment, .env, config file, default)\n")
         print(Doctor.configurationTable(configuration))
         print("Checks\n")

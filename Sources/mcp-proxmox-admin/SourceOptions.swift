@@ -21,13 +21,6 @@ struct SourceOptions: ParsableArguments {
                                  valueName: "settings"))
     var settings: [String] = []
 
-    init() {}
-
-    /// Setting flags only (for `doctor`, which always needs a host).
-    init(settings: [String]) {
-        self.settings = settings
-    }
-
     func validate() throws {
         if replay != nil && (simulator || record != nil) {
             throw ValidationError("--replay answers from recordings alone: use it without --simulator and --record")
@@ -36,9 +29,15 @@ struct SourceOptions: ParsableArguments {
 
     /// The configuration from every layer; problems and warnings go to stderr, problems end the
     /// process with status 2. The log level it sets applies to loggers made afterwards.
-    func configuration(showing: Bool = false) throws -> Configuration {
+    func configuration() throws -> Configuration {
+        try Self.configuration(settings: settings, needsHost: !simulator && replay == nil)
+    }
+
+    /// The configuration from the setting flags and the other layers (see ``configuration()``);
+    /// `showing` prints the effective table even when there are problems (`doctor`).
+    static func configuration(settings: [String], needsHost: Bool, showing: Bool = false) throws -> Configuration {
         var configuration = Configuration.load(.process(arguments: settings))
-        if !simulator && replay == nil {
+        if needsHost {
             configuration.require("host", because: "the Proxmox node to log in to; or run with --simulator")
         }
         LogSettings.apply(configuration)

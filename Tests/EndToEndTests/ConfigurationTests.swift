@@ -141,6 +141,10 @@ import Testing
         #expect(policy.auditLog == folder.home + "/audit.jsonl")
         #expect(configuration.text("logLevel") == "debug")
         #expect(Set(configuration.secrets) == ["pass phrase", "pw 123"])
+        #expect(configuration.warnings == [
+            "sshKeyPassphrase given as a flag is visible to every local user (ps); pass PROXMOX_SSH_KEY_PASSPHRASE in the environment or put it in a chmod 600 config file",
+            "sshPassword given as a flag is visible to every local user (ps); pass PROXMOX_SSH_PASSWORD in the environment or put it in a chmod 600 config file",
+        ])
 
         // Defaults: root on 22, the agent, known_hosts in the home, strict, auto, 60 s, fallback on.
         let defaults = folder.load(["--host", "pve1"], environment: ["SSH_AUTH_SOCK": "/tmp/agent.sock"])

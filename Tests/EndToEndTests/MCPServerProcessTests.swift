@@ -12,10 +12,13 @@ final class ServerProcess {
     private let fromServer = Pipe()
     private let errors = Pipe()
 
-    init(arguments: [String], environment: [String: String]) throws {
+    /// Runs in `workingDirectory` (default: the temporary folder), so that a developer's own `.env`
+    /// or `proxmox-config.json` in the package folder never reaches the tests.
+    init(arguments: [String], environment: [String: String], workingDirectory: String = NSTemporaryDirectory()) throws {
         process.executableURL = URL(fileURLWithPath: try Paths.binary("mcp-proxmox-admin"))
         process.arguments = arguments
         process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         process.standardInput = toServer
         process.standardOutput = fromServer
         process.standardError = errors

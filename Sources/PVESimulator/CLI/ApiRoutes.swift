@@ -89,6 +89,15 @@ enum ApiRoutes {
     }
 
     static let clusterRoutes: [ApiRoute] = [
+        ApiRoute("GET", "version", []) { call in
+            // release, repoid and version, from the local node's `pve-manager/9.1.2/9b5b0c7fbf8a8d7e`.
+            .data(try call.store.read { cluster in
+                let parts = (cluster.localNode(environment: call.context.environment) ?? cluster.nodes[0]).pveversion.split(separator: "/")
+                let version = parts.count > 1 ? String(parts[1]) : ""
+                return .object(["version": .string(version), "repoid": .string(parts.count > 2 ? String(parts[2]) : ""),
+                                "release": .string(version.split(separator: ".").prefix(2).joined(separator: "."))])
+            })
+        },
         ApiRoute("GET", "nodes", []) { call in
             .data(try call.store.read { .array($0.nodes.map(ApiViews.node)) })
         },

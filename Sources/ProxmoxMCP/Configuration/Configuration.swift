@@ -129,6 +129,9 @@ public struct Configuration: Sendable {
                 continue
             }
             configuration.entries[setting.key] = Entry(value: trimmed, source: source)
+            if setting.isSecret && source == .flag {
+                configuration.warnings.append("\(setting.key) given as a flag is visible to every local user (ps); pass \(setting.variable) in the environment or put it in a chmod 600 config file")
+            }
             if setting.compatibilityOnly && source != .defaultValue {
                 configuration.warnings.append("\(setting.key) (\(source.describe(setting))) is accepted for compatibility and not used: this server speaks SSH only")
             }

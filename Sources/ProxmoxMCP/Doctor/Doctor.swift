@@ -32,6 +32,12 @@ public enum Doctor {
         var rows: [(String, String, String)] = [("setting", "value", "source")]
         for setting in SettingCatalog.all {
             guard let entry = configuration.entries[setting.key] else {
+                if setting.key == "sshKeyPath" {
+                    // The default is whichever of OpenSSH's default keys exists.
+                    let found = ConnectionSettings(configuration, environment: [:]).endpoint.privateKeyPath
+                    rows.append((setting.key, found ?? "(none: no ~/.ssh/id_ed25519 or ~/.ssh/id_ecdsa)", found == nil ? "" : "default"))
+                    continue
+                }
                 rows.append((setting.key, "(unset)", ""))
                 continue
             }
@@ -67,7 +73,7 @@ public enum Doctor {
         defer { connection.close() }
         let login = await loginChecks(connection)
         checks += login
-        guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: "authentication") }
+        guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: login.last?.name ?? "host key") }
         checks += await hostChecks(connection, sudo: settings.sudo)
         return checks
     }

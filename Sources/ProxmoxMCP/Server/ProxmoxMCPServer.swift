@@ -22,7 +22,8 @@ public enum ProxmoxMCPServer {
             ListTools.Result(tools: tools.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
-            guard let definition = tools.first(where: { $0.name == parameters.name }) else {
+            // Looked up in the whole catalog: a tool hidden by the policy gets the policy's refusal.
+            guard let definition = ToolCatalog.all.first(where: { $0.name == parameters.name }) else {
                 throw MCPError.invalidParams("unknown tool '\(parameters.name.prefix(64))'")
             }
             return await call(definition, parameters.arguments, environment: environment, logger: logger)
