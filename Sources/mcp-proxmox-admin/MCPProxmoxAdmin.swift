@@ -8,7 +8,7 @@ struct MCPProxmoxAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-proxmox-admin",
         abstract: "An MCP server that administers Proxmox VE over SSH (qm, pct, pvesh).",
-        subcommands: [Serve.self, Demo.self, Tools.self, Call.self, DoctorCommand.self],
+        subcommands: [Serve.self, Demo.self, Tools.self, Call.self, DoctorCommand.self, Settings.self],
         defaultSubcommand: Serve.self)
 
     static func main() async {

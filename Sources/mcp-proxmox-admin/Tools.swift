@@ -1,21 +1,30 @@
 import ArgumentParser
 import ProxmoxMCP
 
-/// `tools`: the catalog, as a list or as the Markdown reference in docs/tools.md.
+/// `tools`: the catalog with its annotations, or the Markdown reference of docs/api-reference.md.
 struct Tools: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the tools this server offers.")
+    static let configuration = CommandConfiguration(abstract: "List the tools this server offers, with their annotations.")
 
-    @Flag(help: "Print the Markdown tool reference (docs/tools.md).")
+    @Flag(help: "Print the Markdown tool reference (docs/api-reference.md).")
     var markdown = false
 
+    @Flag(help: "Print the README's tools table.")
+    var table = false
+
     func run() {
-        if markdown {
-            print(ToolReference.markdown(), terminator: "")
+        if markdown || table {
+            print(markdown ? ToolReference.markdown() : ToolReference.table(), terminator: "")
             return
         }
+        let width = (ToolCatalog.all.map(\.name.count).max() ?? 0) + 2
         for definition in ToolCatalog.all {
-            let readOnly = definition.annotations.readOnlyHint == true ? "read-only" : "changes state"
-            print("\(definition.name)  (\(readOnly))  \(definition.description)")
+            let hints = definition.annotations
+            var marks = [hints.readOnlyHint == true ? "read-only" : "changes"]
+            if hints.destructiveHint == true { marks.append("destructive") }
+            if hints.idempotentHint == true { marks.append("idempotent") }
+            if definition.createsOrDeletes { marks.append("safe-mode: refused") }
+            print(definition.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                  + "[\(marks.joined(separator: ", "))] \(definition.title)")
         }
     }
 }
