@@ -24,6 +24,8 @@ final class SessionLoop: @unchecked Sendable {
     private var abandoned: [OpaquePointer] = []
     /// Failed connection attempts in a row, and when the next may start (backoff).
     private var failedConnects = 0
+    /// Whether a session was up before: the next login is then a reconnect, worth a notice.
+    private var wasConnected = false
     private var nextConnectAttempt = ContinuousClock.now
 
     init(endpoint: SSHEndpoint, maxChannels: Int, inbox: Inbox, wakeDescriptor: Int32,
@@ -106,7 +108,12 @@ final class SessionLoop: @unchecked Sendable {
                     libssh2_keepalive_config(session, 0, UInt32(max(1, endpoint.keepaliveInterval.components.seconds)))
                     self.session = session
                     socket = descriptor
-                    logger.debug("connected", metadata: ["endpoint": "\(endpoint.display)"])
+                    if wasConnected {
+                        logger.notice("reconnected to \(endpoint.display)")
+                    } else {
+                        logger.debug("connected", metadata: ["endpoint": "\(endpoint.display)"])
+                    }
+                    wasConnected = true
                     return
                 case let .mismatch(expected, offered):
                     throw SSHError.hostKeyMismatch(endpoint: endpoint.display, expected: expected, offered: offered,

@@ -3,7 +3,8 @@ import ProxmoxMCP
 import Synchronization
 
 /// The log level from the configuration (`logLevel`), read by every log handler made after the
-/// configuration was loaded. Logs go to stderr: stdout belongs to MCP.
+/// configuration was loaded. Logs go to stderr (stdout belongs to MCP) and, at the level the
+/// client chooses, to the MCP client as logging notifications.
 enum LogSettings {
     static let level = Mutex(Logger.Level.notice)
 
@@ -11,7 +12,7 @@ enum LogSettings {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level.withLock { $0 }
-            return handler
+            return MultiplexLogHandler([handler, MCPLogHandler(label: label)])
         }
     }
 

@@ -20,9 +20,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let setup = try source.setup()
         let logger = Logger(label: "mcp-proxmox-admin")
-        let server = await ProxmoxMCPServer.make(environment: setup.environment, logger: logger)
         let transport = LineTransport()
-        try await server.start(transport: transport)
+        let server = try await ProxmoxMCPServer.start(environment: setup.environment, logger: logger, transport: transport,
+                                                      secrets: setup.secrets)
         await server.waitUntilCompleted()
         // End of input: answer what was already asked before leaving.
         await transport.waitForAnswers(timeout: setup.environment.taskTimeout)

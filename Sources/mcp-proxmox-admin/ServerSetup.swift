@@ -11,6 +11,8 @@ struct ServerSetup {
     let environment: ToolEnvironment
     let connection: SSHConnection?
     let nodeRunners: SSHNodeRunners?
+    /// The configured secrets, kept out of everything the client sees (logs forwarded over MCP included).
+    let secrets: [String]
 
     static func make(configuration: Configuration, simulator: Bool, record: String?, replay: String?,
                      logger: Logger) throws -> ServerSetup {
@@ -56,7 +58,7 @@ struct ServerSetup {
                                           safeMode: policy.safeMode, defaultNode: policy.defaultNode,
                                           taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
                                           protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog)
-        return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes)
+        return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes, secrets: configuration.secrets)
     }
 
     /// Ends SSH sessions before the process (and libssh2's libraries) go away.

@@ -104,7 +104,7 @@ import Testing
 
     @Test func toolListStaysCompact() throws {
         let bytes = try JSONEncoder().encode(ListTools.Result(tools: ToolCatalog.all.map(\.tool))).count
-        #expect(bytes <= 30 * 1024, "tools/list is \(bytes) bytes")
+        #expect(bytes <= 30_000, "tools/list is \(bytes) bytes")
     }
 
     @Test func everyToolIsCovered() {

@@ -39,9 +39,14 @@ import TestSupport
         let fixture = try SSHFixture()
         let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment)
         _ = try await server.connect()
+        let schemas = Dictionary(uniqueKeysWithValues: try await server.client.listTools().tools.map { ($0.name, $0.outputSchema) })
         for (tool, arguments) in Self.script {
             let result = try await server.call(tool, arguments.merging(["transport": .string(transport)]) { $1 })
             #expect(result.isError == false, "\(tool) \(transport): \(text(result))")
+            // Every answer conforms to the tool's declared output schema.
+            let schema = try #require(schemas[tool] ?? nil, "\(tool) declares an output schema")
+            let structured = try #require(result.structuredContent)
+            #expect(SchemaValidation.violations(of: structured, against: schema) == [], "\(tool) \(transport)")
             let guestTool = tool.hasPrefix("proxmox_vm_") || tool.hasPrefix("proxmox_ct_")
             let hasCLIForm = guestTool && tool != "proxmox_vm_list" && tool != "proxmox_ct_list"
             let ran = result.structuredContent?.objectValue?["transport"]?.stringValue

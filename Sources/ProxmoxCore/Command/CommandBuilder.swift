@@ -99,6 +99,8 @@ public enum CommandBuilder {
             return pvesh("get", "/nodes/\(upid.node)/tasks/\(upid)/status")
         case let .taskLog(upid, start, limit):
             return pvesh("get", "/nodes/\(upid.node)/tasks/\(upid)/log", ["--start", String(start), "--limit", String(limit)])
+        case let .activeTasks(node, vmid):
+            return pvesh("get", "/nodes/\(node)/tasks", ["--vmid", vmid.description, "--source", "active"])
         }
     }
 

@@ -40,12 +40,16 @@ public struct OperationOptions: Sendable {
     public var timeout: Duration
     /// Return the command lines without running them.
     public var dryRun: Bool
+    /// Told about the task about once a second while the operation waits, when set.
+    public var progress: ProgressHandler?
 
-    public init(transport: TransportPreference, wait: Bool = true, timeout: Duration = .seconds(300), dryRun: Bool = false) {
+    public init(transport: TransportPreference, wait: Bool = true, timeout: Duration = .seconds(300), dryRun: Bool = false,
+                progress: ProgressHandler? = nil) {
         self.transport = transport
         self.wait = wait
         self.timeout = timeout
         self.dryRun = dryRun
+        self.progress = progress
     }
 }
 

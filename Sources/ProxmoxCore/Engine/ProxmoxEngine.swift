@@ -158,7 +158,22 @@ public struct ProxmoxEngine: Sendable {
     // MARK: Changes
 
     /// Runs a mutating intent: builds, routes to the right node, runs, and waits for its task.
+    /// When the calling task is cancelled, the wait ends at once with ``ProxmoxError/cancelled(upid:node:)``
+    /// naming the task that continues on the host.
     public func perform(_ intent: Intent, options: OperationOptions) async throws -> Execution {
+        let started = ContinuousClock.now
+        let found = TaskSighting()
+        do {
+            return try await performWatched(intent, options: options, started: started, found: found)
+        } catch is CancellationError {
+            // Not inheriting the cancellation: one quick read to name the task that goes on.
+            let upid = await Task { await self.activeTask(of: intent) }.value
+            throw ProxmoxError.cancelled(upid: (found.upid ?? upid)?.description, node: (found.upid ?? upid)?.node)
+        }
+    }
+
+    private func performWatched(_ intent: Intent, options: OperationOptions, started: ContinuousClock.Instant,
+                                found: TaskSighting) async throws -> Execution {
         var family = TransportRouter.family(for: intent, preference: options.transport)
         var notes: [String] = []
         if family == .cli && !options.wait {
@@ -188,7 +203,7 @@ public struct ProxmoxEngine: Sendable {
         var output: CommandOutput
         do {
             CommandJournal.current?.record(command)
-            output = try await target.runner.run(command)
+            output = try await watched(command, on: target.runner, intent: intent, options: options, started: started, found: found)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(command, output) }
         } catch let error as ProxmoxError {
             let other: Command
@@ -204,7 +219,7 @@ public struct ProxmoxEngine: Sendable {
             command = other
             commands.append(other)
             CommandJournal.current?.record(other)
-            output = try await runner.run(other)
+            output = try await watched(other, on: runner, intent: intent, options: options, started: started, found: found)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(other, output) }
             target = (runner, nil)
         }
@@ -226,13 +241,56 @@ public struct ProxmoxEngine: Sendable {
             execution.task = TaskReport(upid: upid.description, status: "running", exitstatus: nil, log: [], waited: false)
             return execution
         }
-        let (report, polls) = try await waitForTask(upid, timeout: options.timeout)
+        found.upid = upid
+        let (report, polls) = try await waitForTask(upid, timeout: options.timeout, started: started, progress: options.progress)
         execution.commands += polls
         execution.task = report
         if report.status == "stopped" && !report.succeeded {
             throw ProxmoxError.taskFailed(upid: upid.description, exitstatus: report.exitstatus ?? "unknown", log: report.log)
         }
         return execution
+    }
+
+    // MARK: Watching a running command
+
+    /// How often a running command's task is looked at for progress.
+    static let progressInterval = Duration.seconds(1)
+
+    /// Runs a command so that the caller's cancellation ends the wait at once, and, when progress is
+    /// wanted, reports the guest's running task (found among its active tasks) about once a second:
+    /// pvesh and qm run the worker in the foreground, so the task exists only on the host meanwhile.
+    func watched(_ command: Command, on runner: any CommandRunner, intent: Intent, options: OperationOptions,
+                 started: ContinuousClock.Instant, found: TaskSighting) async throws -> CommandOutput {
+        let work = Task { try await runner.run(command) }
+        let watcher = options.progress.map { progress in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.progressInterval)
+                    if Task.isCancelled { break }
+                    if found.upid == nil { found.upid = await activeTask(of: intent) }
+                    var line: String?
+                    if let upid = found.upid { line = await lastLogLine(upid) }
+                    await progress(TaskProgress(upid: found.upid?.description, state: "running", elapsed: .now - started, lastLine: line))
+                }
+            }
+        }
+        defer { watcher?.cancel() }
+        return try await CancellableWait.value(of: work)
+    }
+
+    /// The newest running task of the intent's guest, if any (a read; failures mean "not found").
+    func activeTask(of intent: Intent) async -> UPID? {
+        guard let vmid = intent.taskVMID, let node = intent.node ?? intent.guest?.node else { return nil }
+        guard let output = try? await runChecked(CommandBuilder.command(for: .activeTasks(node: node, vmid: vmid), family: .api)),
+              let entries = (try? Self.document(output))?.arrayValue else { return nil }
+        return entries.lazy.compactMap { $0["upid"]?.stringValue.flatMap { try? UPID(parsing: $0) } }.first
+    }
+
+    /// The last non-empty line of a task's log (a read; nil on failure).
+    func lastLogLine(_ upid: UPID) async -> String? {
+        let command = CommandBuilder.command(for: .taskLog(upid, start: 0, limit: 500), family: .api)
+        guard let output = try? await runChecked(command), let lines = try? TaskStatus.parseLog(try Self.document(output)) else { return nil }
+        return lines.last { !$0.isEmpty }
     }
 
     /// A task-starting command may run as long as the call is willing to wait for its task.
@@ -245,7 +303,8 @@ public struct ProxmoxEngine: Sendable {
 
     /// Polls a task until it stops or `timeout` passes; then reads the end of its log. Success is
     /// the task's exitstatus, never pvesh's exit code (it exits 0 for failed tasks).
-    public func waitForTask(_ upid: UPID, timeout: Duration) async throws -> (TaskReport, [Command]) {
+    public func waitForTask(_ upid: UPID, timeout: Duration, started: ContinuousClock.Instant = .now,
+                            progress: ProgressHandler? = nil) async throws -> (TaskReport, [Command]) {
         let deadline = ContinuousClock.now + timeout
         let statusCommand = CommandBuilder.command(for: .taskStatus(upid), family: .api)
         var status: TaskStatus
@@ -254,6 +313,10 @@ public struct ProxmoxEngine: Sendable {
             let output = try await runChecked(statusCommand)
             status = try Self.parsing("pvesh") { () throws(ParseFailure) in try TaskStatus.parse(try Self.document(output)) }
             if !status.isRunning || ContinuousClock.now + delay > deadline { break }
+            if let progress {
+                await progress(TaskProgress(upid: upid.description, state: status.status, elapsed: .now - started,
+                                            lastLine: await lastLogLine(upid)))
+            }
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }

@@ -24,12 +24,14 @@ public enum Intent: Hashable, Sendable {
     case nextID
     case taskStatus(UPID)
     case taskLog(UPID, start: Int, limit: Int)
+    /// The running tasks of one guest on its node (to find the task of a command still running).
+    case activeTasks(node: NodeName, vmid: VMID)
 
     /// Whether the operation changes nothing on the host.
     public var isReadOnly: Bool {
         switch self {
         case .listNodes, .nodeStatus, .clusterStatus, .listGuests, .snapshotList, .configGet, .storageList,
-             .storageContent, .taskStatus, .taskLog, .nextID:
+             .storageContent, .taskStatus, .taskLog, .activeTasks, .nextID:
             true
         case .power, .createVM, .createContainer, .delete, .clone, .snapshotCreate, .snapshotRollback,
              .snapshotDelete, .configSet:
@@ -51,7 +53,7 @@ public enum Intent: Hashable, Sendable {
     public var hasCLIForm: Bool {
         switch self {
         case .listNodes, .nodeStatus, .clusterStatus, .listGuests, .storageList, .storageContent, .taskStatus, .taskLog,
-             .nextID:
+             .activeTasks, .nextID:
             false
         case .createContainer(_, let spec):
             // `pct create --ssh-public-keys` takes a file on the host, not the keys: only the API takes them inline.
@@ -70,6 +72,15 @@ public enum Intent: Hashable, Sendable {
             guest
         default:
             nil
+        }
+    }
+
+    /// The guest id a task of this operation carries (`UPID:…:qmstart:100:…`): the guest's, or the new one's.
+    public var taskVMID: VMID? {
+        switch self {
+        case let .createVM(_, spec): spec.vmid
+        case let .createContainer(_, spec): spec.vmid
+        default: guest?.vmid
         }
     }
 

@@ -20,6 +20,9 @@ public enum ProxmoxError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// Refused by this server's safety policy; nothing ran.
     case refused(String)
+    /// The caller stopped waiting (MCP cancellation); the command or its task continues on the
+    /// host. `upid` names the task when it was found, `node` where to stop it.
+    case cancelled(upid: String?, node: String?)
 
     public var description: String {
         switch self {
@@ -37,6 +40,10 @@ public enum ProxmoxError: Error, Equatable, Sendable, CustomStringConvertible {
             "task failed: \(exitstatus) (task \(upid))"
         case let .notFound(message), let .refused(message):
             message
+        case let .cancelled(upid?, node):
+            "cancelled: stopped waiting, but task \(upid) continues on the host; to stop it: pvesh delete /nodes/\(node ?? (try? UPID(parsing: upid))?.node ?? "NODE")/tasks/\(upid)"
+        case .cancelled(nil, _):
+            "cancelled: stopped waiting, but the command continues on the host (its task was not found yet: see the node's task list)"
         }
     }
 }
@@ -58,6 +65,7 @@ public enum FailureReason: String, Codable, Sendable {
     case transport
     case taskFailed = "task_failed"
     case refused
+    case cancelled
     case invalidArgument = "invalid_argument"
     case other
 
@@ -89,6 +97,7 @@ extension ProxmoxError {
             FailureReason.of(message: exitstatus) == .other ? .taskFailed : FailureReason.of(message: exitstatus)
         case .notFound: .notFound
         case .refused: .refused
+        case .cancelled: .cancelled
         }
     }
 

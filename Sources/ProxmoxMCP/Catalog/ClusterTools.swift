@@ -11,7 +11,7 @@ enum ClusterTools {
     static let nodeList = ToolDefinition(
         name: "proxmox_node_list", title: "List cluster nodes",
         description: "List the cluster's nodes with status, CPU, memory, root disk and uptime. Read-only.",
-        properties: ["transport": SchemaFragments.transport], required: [], annotations: readOnly
+        properties: ["transport": SchemaFragments.transport], required: [], annotations: readOnly, outputSchema: OutputSchemas.nodes
     ) { arguments, environment in
         let outcome = try await environment.engine.listNodes(transport: try arguments.transport(default: environment.defaultTransport))
         return ToolOutput(text: ResultText.nodes(outcome.value),
@@ -27,7 +27,7 @@ enum ClusterTools {
     static let nodeStatus = ToolDefinition(
         name: "proxmox_node_status", title: "Node status",
         description: "One node's CPU, memory, swap, root filesystem, uptime, load average, kernel and PVE version. Read-only.",
-        properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly
+        properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly, outputSchema: OutputSchemas.nodeStatus
     ) { arguments, environment in
         let node = try await node(arguments, environment)
         let outcome = try await environment.engine.nodeStatus(node, transport: try arguments.transport(default: environment.defaultTransport))
@@ -44,7 +44,7 @@ enum ClusterTools {
     static let clusterStatus = ToolDefinition(
         name: "proxmox_cluster_status", title: "Cluster status",
         description: "Quorum, nodes online and each node's PVE version. Read-only.",
-        properties: ["transport": SchemaFragments.transport], required: [], annotations: readOnly
+        properties: ["transport": SchemaFragments.transport], required: [], annotations: readOnly, outputSchema: OutputSchemas.cluster
     ) { arguments, environment in
         let outcome = try await environment.engine.clusterStatus(transport: try arguments.transport(default: environment.defaultTransport))
         let report = outcome.value
@@ -58,7 +58,7 @@ enum ClusterTools {
     static let storageList = ToolDefinition(
         name: "proxmox_storage_list", title: "List storage",
         description: "Storage pools of one node, or of every node when no node is given: type, content types, shared, used/total bytes. Read-only.",
-        properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly
+        properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly, outputSchema: OutputSchemas.storage
     ) { arguments, environment in
         let node = try await arguments.nodeText().asyncMap { try await environment.engine.node(named: $0) }
         let outcome = try await environment.engine.storageList(node: node, transport: try arguments.transport(default: environment.defaultTransport))
@@ -74,7 +74,7 @@ enum ClusterTools {
         description: "What a storage holds on a node: ISOs, container templates, backups, disk images; filter by content type. Read-only.",
         properties: ["node": SchemaFragments.node, "storage": SchemaFragments.storage,
                      "content": ["type": "string", "enum": .array(contentTypes.map { .string($0) })], "transport": SchemaFragments.transport],
-        required: ["storage"], annotations: readOnly
+        required: ["storage"], annotations: readOnly, outputSchema: OutputSchemas.storageContent
     ) { arguments, environment in
         let node = try await node(arguments, environment)
         let storage = try StorageID(try arguments.requiredString("storage"))

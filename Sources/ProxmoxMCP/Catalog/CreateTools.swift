@@ -27,7 +27,7 @@ extension GuestTools {
                          "ostype": ["type": "string", "enum": .array(ostypes.map { .string($0) }), "default": "l26"],
                          "start": ["type": "boolean", "default": false], "description": SchemaFragments.description]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: [], annotations: changing(destructive: false, idempotent: false)
+            required: [], annotations: changing(destructive: false, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let node = try await creationNode(arguments, environment)
             let vmid = try await newID(arguments, "vmid", environment)
@@ -82,7 +82,7 @@ extension GuestTools {
                          "unprivileged": ["type": "boolean", "default": true], "start": ["type": "boolean", "default": false],
                          "description": SchemaFragments.description]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: ["hostname", "ostemplate"], annotations: changing(destructive: false, idempotent: false)
+            required: ["hostname", "ostemplate"], annotations: changing(destructive: false, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let node = try await creationNode(arguments, environment)
             let vmid = try await newID(arguments, "vmid", environment)

@@ -35,7 +35,7 @@ enum GuestTools {
         OperationOptions(
             transport: try arguments.transport(default: environment.defaultTransport), wait: try arguments.bool("wait") ?? true,
             timeout: try arguments.integer("timeout", in: 1...86_400).map { .seconds($0) } ?? environment.taskTimeout,
-            dryRun: try arguments.bool("dryRun") ?? false)
+            dryRun: try arguments.bool("dryRun") ?? false, progress: CallContext.current?.progress)
     }
 
     static func guestFields(_ guest: GuestRef) -> [String: Value] {
@@ -59,7 +59,8 @@ enum GuestTools {
         ToolDefinition(
             name: "\(prefix(kind))_list", title: "List \(noun(kind))s",
             description: "List \(kind == .qemu ? "QEMU VMs" : "LXC containers") of the whole cluster (or one node) with status, node, CPU, memory, disk and tags; templates are flagged. Read-only.",
-            properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly
+            properties: ["node": SchemaFragments.node, "transport": SchemaFragments.transport], required: [], annotations: readOnly,
+            outputSchema: kind == .qemu ? OutputSchemas.guestList : OutputSchemas.containerList
         ) { arguments, environment in
             let node = try await arguments.nodeText().asyncMap { try await environment.engine.node(named: $0) }
             let outcome = try await environment.engine.listGuests(
@@ -80,7 +81,7 @@ enum GuestTools {
         var definition = ToolDefinition(
             name: "\(prefix(kind))_\(toolVerb)", title: "\(title) \(noun(kind))", description: "\(effect) Waits for the Proxmox task.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node].merging(SchemaFragments.taskOptions) { $1 },
-            required: ["vmid"], annotations: hints
+            required: ["vmid"], annotations: hints, outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             return try await perform(.power(guest, action), guest: guest, action: toolVerb, arguments: arguments, environment: environment)
@@ -92,17 +93,17 @@ enum GuestTools {
     static func delete(_ kind: GuestKind) -> ToolDefinition {
         var definition = ToolDefinition(
             name: "\(prefix(kind))_delete", title: "Delete \(noun(kind))",
-            description: "Delete a stopped \(noun(kind)) and its disks. IRREVERSIBLE: requires confirm: true. purge also removes it from backup jobs, replication and HA.",
+            description: "Delete a stopped \(noun(kind)) and its disks. IRREVERSIBLE: needs confirm: true, else the user is asked (when the client can ask). purge also removes it from backup jobs, replication and HA.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "confirm": SchemaFragments.confirm,
                          "purge": ["type": "boolean", "default": false, "description": "Also remove from backup jobs, replication and HA"],
                          "destroy_unreferenced_disks": ["type": "boolean", "default": false, "description": "Also destroy disks of this id not in its config"]]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: ["vmid", "confirm"], annotations: changing(destructive: true, idempotent: false)
+            required: ["vmid"], annotations: changing(destructive: true, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let dryRun = try arguments.bool("dryRun") ?? false
-            guard try arguments.bool("confirm") == true || dryRun else {
-                throw ProxmoxError.refused("deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node) is irreversible: call again with confirm: true (nothing ran)")
+            if try arguments.bool("confirm") != true && !dryRun {
+                try await confirmDeletion(guest, environment)
             }
             return try await perform(.delete(guest, purge: try arguments.bool("purge") ?? false,
                                              destroyUnreferencedDisks: try arguments.bool("destroy_unreferenced_disks") ?? false),
@@ -113,6 +114,30 @@ enum GuestTools {
         return definition
     }
 
+    /// A delete without `confirm: true`: ask the user, showing what would be lost, when the client
+    /// can ask; otherwise, or unless the user confirms, refuse. Either way nothing runs unconfirmed.
+    static func confirmDeletion(_ guest: GuestRef, _ environment: ToolEnvironment) async throws {
+        let howTo = "call again with confirm: true"
+        guard let confirm = CallContext.current?.confirm else {
+            throw ProxmoxError.refused("deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node) is irreversible: \(howTo) (nothing ran)")
+        }
+        let summary = try await environment.engine.guest(guest.vmid)
+        let snapshots = (try? await environment.engine.snapshots(guest, transport: .api).value.filter { !$0.current }.count) ?? 0
+        let name = summary?.name.map { " (\($0))" } ?? ""
+        let question = "Delete \(guest.kind.noun) \(guest.vmid)\(name) on node \(guest.node)? It is \(summary?.status ?? "in an unknown state") "
+            + "and has \(snapshots) snapshot\(snapshots == 1 ? "" : "s"). Its disks and snapshots are destroyed; this cannot be undone."
+        switch await confirm(question) {
+        case .confirmed:
+            return
+        case .declined:
+            throw ProxmoxError.refused("the user declined deleting \(guest.kind.noun) \(guest.vmid); nothing ran")
+        case .cancelled:
+            throw ProxmoxError.refused("the user dismissed the question about deleting \(guest.kind.noun) \(guest.vmid); nothing ran")
+        case .unsupported:
+            throw ProxmoxError.refused("deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node) is irreversible: \(howTo) (nothing ran)")
+        }
+    }
+
     static func clone(_ kind: GuestKind) -> ToolDefinition {
         var definition = ToolDefinition(
             name: "\(prefix(kind))_clone", title: "Clone \(noun(kind))",
@@ -121,7 +146,7 @@ enum GuestTools {
                          "name": SchemaFragments.dnsName, "full": ["type": "boolean", "description": "Full copy (default: linked for templates, full otherwise)"],
                          "target_node": SchemaFragments.node, "target_storage": SchemaFragments.storage, "description": SchemaFragments.description]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: ["vmid"], annotations: changing(destructive: false, idempotent: false)
+            required: ["vmid"], annotations: changing(destructive: false, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let spec = CloneSpec(
@@ -156,7 +181,7 @@ enum GuestTools {
             name: "\(prefix(kind))_snapshot_create", title: "Snapshot \(noun(kind))",
             description: "Take a snapshot of a \(noun(kind))'s disks and config\(kind == .qemu ? ", optionally with RAM" : "").",
             properties: properties.merging(SchemaFragments.taskOptions) { $1 }, required: ["vmid", "snapshot"],
-            annotations: changing(destructive: false, idempotent: false)
+            annotations: changing(destructive: false, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let name = try SnapshotName(try arguments.requiredString("snapshot"))
@@ -172,7 +197,7 @@ enum GuestTools {
             name: "\(prefix(kind))_snapshot_list", title: "List \(noun(kind)) snapshots",
             description: "List a \(noun(kind))'s snapshots as a tree (parent, time, description, RAM state); `current` marks the live state. Read-only.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "transport": SchemaFragments.transport],
-            required: ["vmid"], annotations: readOnly
+            required: ["vmid"], annotations: readOnly, outputSchema: OutputSchemas.snapshots
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let outcome = try await environment.engine.snapshots(guest, transport: try arguments.transport(default: environment.defaultTransport))
@@ -192,7 +217,7 @@ enum GuestTools {
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "snapshot": SchemaFragments.snapshot,
                          "start": ["type": "boolean", "default": false, "description": "Start the guest after the rollback"]]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: ["vmid", "snapshot"], annotations: changing(destructive: true, idempotent: false)
+            required: ["vmid", "snapshot"], annotations: changing(destructive: true, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let name = try SnapshotName(try arguments.requiredString("snapshot"))
@@ -209,7 +234,7 @@ enum GuestTools {
             description: "Delete one snapshot of a \(noun(kind)); the guest and other snapshots stay. Irreversible for that snapshot.",
             properties: ["vmid": SchemaFragments.vmid, "node": SchemaFragments.node, "snapshot": SchemaFragments.snapshot]
                 .merging(SchemaFragments.taskOptions) { $1 },
-            required: ["vmid", "snapshot"], annotations: changing(destructive: true, idempotent: false)
+            required: ["vmid", "snapshot"], annotations: changing(destructive: true, idempotent: false), outputSchema: OutputSchemas.change
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let name = try SnapshotName(try arguments.requiredString("snapshot"))
@@ -229,7 +254,7 @@ enum GuestTools {
                          "delete": ["type": "array", "items": ["type": "string", "pattern": "^[a-zA-Z][a-zA-Z0-9_-]+$"], "description": "Options to remove"],
                          "digest": ["type": "string", "pattern": "^[0-9a-fA-F]{40}$", "description": "Config digest from a previous read"],
                          "transport": SchemaFragments.transport, "dryRun": SchemaFragments.dryRun],
-            required: ["vmid"], annotations: changing(destructive: false, idempotent: true)
+            required: ["vmid"], annotations: changing(destructive: false, idempotent: true), outputSchema: OutputSchemas.config
         ) { arguments, environment in
             let guest = try await guest(arguments, kind, environment)
             let set = try arguments.configMap("set")

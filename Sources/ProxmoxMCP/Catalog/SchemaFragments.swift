@@ -2,16 +2,12 @@ import MCP
 
 /// Schema pieces shared by many tools, written once.
 enum SchemaFragments {
-    static let transport: Value = [
-        "type": "string", "enum": ["ssh", "api", "auto"],
-        "description": "qm/pct, pvesh, or auto (see instructions)",
-    ]
-    static let node: Value = [
-        // No pattern here (it would repeat in 26 tools): names are checked, case-insensitively and with
-        // FQDN input allowed, against the cluster's real nodes.
-        "type": "string", "maxLength": 255, "description": "Node; found automatically for guests",
-    ]
-    static let vmid: Value = ["type": "integer", "minimum": 100, "maximum": 999_999_999, "description": "Guest id"]
+    // The arguments most tools share are described once, in the server's instructions
+    // (``ProxmoxMCPServer/instructions``), not in each of the 29 schemas.
+    static let transport: Value = ["enum": ["ssh", "api", "auto"]]
+    /// No pattern here: names are checked, case-insensitively and with FQDN input allowed, against the cluster's nodes.
+    static let node: Value = ["type": "string", "maxLength": 255]
+    static let vmid: Value = ["type": "integer", "minimum": 100, "maximum": 999_999_999]
     static let newid: Value = ["type": "integer", "minimum": 100, "maximum": 999_999_999, "description": "New guest id; next free id if omitted"]
     static let snapshot: Value = [
         "type": "string", "pattern": "^[a-zA-Z][a-zA-Z0-9_-]+$", "maxLength": 40, "description": "Snapshot name",
@@ -21,9 +17,9 @@ enum SchemaFragments {
     ]
     /// Checked server-side (labels of letters, digits and inner '-', joined by '.').
     static let dnsName: Value = ["type": "string", "maxLength": 255, "description": "DNS name"]
-    static let dryRun: Value = ["type": "boolean", "default": false, "description": "Show commands, run nothing"]
-    static let wait: Value = ["type": "boolean", "default": true, "description": "Poll the task to its end"]
-    static let timeout: Value = ["type": "integer", "minimum": 1, "maximum": 86_400, "description": "Task wait limit, seconds"]
+    static let dryRun: Value = ["type": "boolean"]
+    static let wait: Value = ["type": "boolean"]
+    static let timeout: Value = ["type": "integer", "minimum": 1, "maximum": 86_400]
     static let confirm: Value = ["type": "boolean", "description": "Must be true: irreversible"]
     static let description: Value = ["type": "string", "maxLength": 8192, "description": "Free text"]
 

@@ -56,6 +56,8 @@ public struct ToolDefinition: Sendable {
     public let properties: [String: Value]
     public let required: [String]
     public let annotations: Tool.Annotations
+    /// JSON Schema of `structuredContent` of a successful call (``OutputSchemas``).
+    public let outputSchema: Value
     /// Create, clone and delete tools: refused in safe mode.
     public var createsOrDeletes: Bool = false
     /// When a call would disturb a protected guest (its `vmid`).
@@ -74,7 +76,7 @@ public struct ToolDefinition: Sendable {
         ]
         if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
         return Tool(name: name, title: title, description: description, inputSchema: .object(schema),
-                    annotations: annotations)
+                    annotations: annotations, outputSchema: outputSchema)
     }
 }
 

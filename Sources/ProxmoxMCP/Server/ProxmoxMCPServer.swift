@@ -7,82 +7,90 @@ public enum ProxmoxMCPServer {
     /// The version reported to clients.
     public static let version = "0.1.0"
 
-    /// A server with every catalog tool registered, not yet started.
-    public static func make(environment: ToolEnvironment, logger: Logger) async -> Server {
-        let common = """
-             Transports: `ssh` runs qm/pct as an admin types them; `api` runs pvesh (the REST API over SSH); `auto`             (default) uses pvesh for reads and power, qm/pct for create, delete, snapshots and config. Reads without a             qm/pct form always use pvesh. Every result lists the commands that ran. Changes wait for the Proxmox task             (pvesh and qm run it in the foreground; wait: false only skips polling); dryRun shows the commands and runs             nothing; deletes need confirm: true.
-            """
-        let instructions = (environment.simulated
-            ? "This server is connected to a SIMULATED Proxmox VE cluster (no real host). Results are illustrative."
-            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh).") + common
-        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions,
-                            capabilities: .init(tools: .init(listChanged: false)))
+    /// Sent once at initialize: what the server is, and the arguments most tools share (described here
+    /// rather than in each of the 29 schemas, to keep `tools/list` small).
+    public static func instructions(simulated: Bool) -> String {
+        (simulated
+            ? "This server is connected to a SIMULATED Proxmox VE cluster (no real host); results are illustrative. "
+            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh). ")
+            + "Shared arguments: vmid = guest id (100-999999999); node = node name, found automatically for guests "
+            + "(case-insensitive, FQDN accepted); transport = ssh (qm/pct as an admin types them), api (pvesh, the REST API "
+            + "over SSH) or auto (default: pvesh for reads and power, qm/pct for create, delete, snapshots and config; reads "
+            + "without a qm/pct form always use pvesh); dryRun = show the command lines, run nothing; wait (default true) = "
+            + "poll the task to its end (pvesh and qm run tasks in the foreground, so false only skips polling); timeout = "
+            + "longest wait for the task, in seconds. Deletes need confirm: true. Every result lists the commands that ran "
+            + "(commands) and the family used (transport: cli or api); errors carry a typed reason."
+    }
+
+    /// Makes the server with every capability registered (tools, resources, prompts, completions,
+    /// logging), starts it on `transport`, and returns it; `waitUntilCompleted()` then runs it.
+    public static func start(environment: ToolEnvironment, logger: Logger, transport: any Transport,
+                             secrets: [String] = []) async throws -> Server {
+        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions(simulated: environment.simulated),
+                            capabilities: .init(completions: .init(), logging: .init(), prompts: .init(listChanged: false),
+                                                resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+        let client = ClientProfile()
         let tools = environment.tools
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
-            // Looked up in the whole catalog: a tool hidden by the policy gets the policy's refusal.
-            guard let definition = ToolCatalog.all.first(where: { $0.name == parameters.name }) else {
-                throw MCPError.invalidParams("unknown tool '\(parameters.name.prefix(64))'")
-            }
-            return await call(definition, parameters.arguments, environment: environment, logger: logger)
+            try await handle(parameters, server: server, client: client, environment: environment, logger: logger)
+        }
+        await ResourceCatalog.register(on: server, environment: environment)
+        await PromptCatalog.register(on: server)
+        await Completions.register(on: server, environment: environment)
+        await server.withMethodHandler(SetLoggingLevel.self) { parameters in
+            MCPLogBridge.shared.setLevel(parameters.level)
+            return Empty()
+        }
+        MCPLogBridge.shared.attach(server, secrets: secrets)
+        try await server.start(transport: transport) { _, capabilities in
+            client.record(capabilities)
         }
         return server
     }
 
-    /// Runs one call; every failure becomes a tool error with one actionable line. Changing calls
-    /// (and calls of changing tools refused before they ran) go to the audit log, when there is one.
-    public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
-                     logger: Logger) async -> CallTool.Result {
-        let label = environment.simulated ? "[simulated cluster] " : ""
-        let journal = CommandJournal()
-        var changes = !definition.isReadOnly
-        do {
-            let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
-            changes = definition.changes(parsed)
-            try ToolPolicy.check(definition, parsed, environment)
-            let output = try await CommandJournal.$current.withValue(journal) { try await definition.run(parsed, environment) }
-            if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
-            return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
-                                   structuredContent: output.structured as Value?, isError: false)
-        } catch {
-            let proxmoxError = error as? ProxmoxError
-            let message = proxmoxError?.description ?? "internal error: \(error)"
-            logger.notice("tool failed", metadata: ["tool": "\(definition.name)", "error": "\(message)"])
-            var details: [String: Value] = [
-                "reason": .string(proxmoxError?.reason.rawValue ?? "other"), "message": .string(message),
-            ]
-            if let lock = proxmoxError?.lockName { details["lock"] = .string(lock) }
-            if case let .taskFailed(upid, _, log)? = proxmoxError {
-                details["upid"] = .string(upid)
-                details["log"] = .array(log.map { .string($0) })
-            }
-            if case let .invalidArgument(field, _)? = proxmoxError { details["field"] = .string(field) }
-            if changes {
-                environment.auditLog?.append(AuditLog.Entry(
-                    tool: definition.name, arguments: arguments ?? [:], outcome: journal.commands.isEmpty ? "refused" : "error",
-                    transport: journal.commands.last?.family.rawValue, commands: journal.commands, message: message,
-                    upid: details["upid"]?.stringValue, taskStatus: details["upid"] == nil ? nil : "stopped",
-                    taskExitStatus: nil))
-            }
-            return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
-                                   structuredContent: Value.object(["error": .object(details)]) as Value?, isError: true)
+    /// A `tools/call` request: the tool, run with what the client offers (progress, elicitation).
+    static func handle(_ parameters: CallTool.Parameters, server: Server, client: ClientProfile, environment: ToolEnvironment,
+                       logger: Logger) async throws -> CallTool.Result {
+        // Looked up in the whole catalog: a tool hidden by the policy gets the policy's refusal.
+        guard let definition = ToolCatalog.all.first(where: { $0.name == parameters.name }) else {
+            throw MCPError.invalidParams("unknown tool '\(parameters.name.prefix(64))'")
+        }
+        var context = CallContext()
+        if let token = parameters._meta?.progressToken { context.progress = progressSender(server, token: token) }
+        if client.canElicit { context.confirm = { question in await askUser(server, question) } }
+        return await CallContext.$current.withValue(context) {
+            await call(definition, parameters.arguments, environment: environment, logger: logger)
         }
     }
 
-    /// The audit line of a call that returned a result.
-    private static func audit(_ definition: ToolDefinition, _ arguments: [String: Value]?, output: ToolOutput,
-                              journal: CommandJournal, environment: ToolEnvironment) {
-        guard let auditLog = environment.auditLog else { return }
-        let fields = output.structured.objectValue ?? [:]
-        let dryRun = fields["dryRun"]?.boolValue == true
-        let task = fields["task"]?.objectValue
-        auditLog.append(AuditLog.Entry(
-            tool: definition.name, arguments: arguments ?? [:], outcome: dryRun ? "dry_run" : "ok",
-            transport: fields["transport"]?.stringValue,
-            commands: dryRun ? [] : journal.commands, message: dryRun ? output.text : nil,
-            upid: task?["upid"]?.stringValue, taskStatus: task?["status"]?.stringValue,
-            taskExitStatus: task?["exitstatus"]?.stringValue))
+    /// Sends each progress report as a `notifications/progress` for the request's token; progress
+    /// is the elapsed time in seconds, so it only grows.
+    static func progressSender(_ server: Server, token: ProgressToken) -> ProgressHandler {
+        { report in
+            let seconds = Double(report.elapsed.components.seconds) + Double(report.elapsed.components.attoseconds) / 1e18
+            try? await server.notify(ProgressNotification.message(.init(progressToken: token, progress: seconds, message: report.message)))
+        }
+    }
+
+    /// Asks the user through elicitation for a confirmation (one boolean).
+    static func askUser(_ server: Server, _ question: String) async -> ConfirmationAnswer {
+        let schema = Elicitation.RequestSchema(
+            title: "Confirm", description: question,
+            properties: ["confirm": .object(["type": "boolean", "title": "Yes, do it", "description": .string(question), "default": false])],
+            required: ["confirm"])
+        do {
+            let answer = try await server.requestElicitation(message: question, requestedSchema: schema)
+            switch answer.action {
+            case .accept: return answer.content?["confirm"]?.boolValue == true ? .confirmed : .declined
+            case .decline: return .declined
+            case .cancel: return .cancelled
+            }
+        } catch {
+            // The client failed to answer: treat as no answer; nothing runs.
+            return .cancelled
+        }
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import MCP
+import ProxmoxCore
+
+extension ProxmoxMCPServer {
+    /// Runs one call; every failure becomes a tool error with one actionable line. Changing calls
+    /// (and calls of changing tools refused before they ran) go to the audit log, when there is one.
+    public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
+                     logger: Logger) async -> CallTool.Result {
+        let label = environment.simulated ? "[simulated cluster] " : ""
+        let journal = CommandJournal()
+        var changes = !definition.isReadOnly
+        do {
+            let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
+            changes = definition.changes(parsed)
+            try ToolPolicy.check(definition, parsed, environment)
+            let output = try await CommandJournal.$current.withValue(journal) { try await definition.run(parsed, environment) }
+            if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
+            logOutcome(definition, output, logger: logger)
+            return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
+                                   structuredContent: output.structured as Value?, isError: false)
+        } catch {
+            let proxmoxError = error as? ProxmoxError
+            let message = proxmoxError?.description ?? "internal error: \(error)"
+            logger.notice("tool failed", metadata: ["tool": "\(definition.name)", "error": "\(message)"])
+            var details: [String: Value] = [
+                "reason": .string(proxmoxError?.reason.rawValue ?? "other"), "message": .string(message),
+            ]
+            if let lock = proxmoxError?.lockName { details["lock"] = .string(lock) }
+            if case let .taskFailed(upid, _, log)? = proxmoxError {
+                details["upid"] = .string(upid)
+                details["log"] = .array(log.map { .string($0) })
+            }
+            if case let .invalidArgument(field, _)? = proxmoxError { details["field"] = .string(field) }
+            if changes {
+                environment.auditLog?.append(AuditLog.Entry(
+                    tool: definition.name, arguments: arguments ?? [:], outcome: journal.commands.isEmpty ? "refused" : "error",
+                    transport: journal.commands.last?.family.rawValue, commands: journal.commands, message: message,
+                    upid: details["upid"]?.stringValue, taskStatus: details["upid"] == nil ? nil : "stopped",
+                    taskExitStatus: nil))
+            }
+            return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
+                                   structuredContent: Value.object(["error": .object(details)]) as Value?, isError: true)
+        }
+    }
+
+    /// What ran, for the log (and the MCP client's log): the family chosen, the command lines
+    /// (already redacted), and any fallback or routing note.
+    static func logOutcome(_ definition: ToolDefinition, _ output: ToolOutput, logger: Logger) {
+        let fields = output.structured.objectValue ?? [:]
+        let commands = fields["commands"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let transport = fields["transport"]?.stringValue ?? "?"
+        logger.info("\(definition.name) via \(transport == "cli" ? "qm/pct" : "pvesh"): \(commands.joined(separator: " ; "))")
+        for note in fields["notes"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            logger.notice("\(definition.name): \(note)")
+        }
+    }
+
+    /// The audit line of a call that returned a result.
+    private static func audit(_ definition: ToolDefinition, _ arguments: [String: Value]?, output: ToolOutput,
+                              journal: CommandJournal, environment: ToolEnvironment) {
+        guard let auditLog = environment.auditLog else { return }
+        let fields = output.structured.objectValue ?? [:]
+        let dryRun = fields["dryRun"]?.boolValue == true
+        let task = fields["task"]?.objectValue
+        auditLog.append(AuditLog.Entry(
+            tool: definition.name, arguments: arguments ?? [:], outcome: dryRun ? "dry_run" : "ok",
+            transport: fields["transport"]?.stringValue,
+            commands: dryRun ? [] : journal.commands, message: dryRun ? output.text : nil,
+            upid: task?["upid"]?.stringValue, taskStatus: task?["status"]?.stringValue,
+            taskExitStatus: task?["exitstatus"]?.stringValue))
+    }
+}
