@@ -21,7 +21,9 @@ struct DoctorCommand: AsyncParsableCommand {
         let checks = await Doctor.run(configuration, environment: ProcessInfo.processInfo.environment)
         print(Doctor.render(checks), terminator: "")
         let failures = checks.filter { $0.status == .fail }.count
-        print(failures == 0 ? "\nAll checks passed." : "\n\(failures) check\(failures == 1 ? "" : "s") failed.")
+        let warnings = checks.filter { $0.status == .warn }.count
+        let warned = warnings == 0 ? "" : ", with \(warnings) warning\(warnings == 1 ? "" : "s")"
+        print(failures == 0 ? "\nAll checks passed\(warned)." : "\n\(failures) check\(failures == 1 ? "" : "s") failed\(warned).")
         if failures > 0 { throw ExitCode(1) }
     }
 }

@@ -7,14 +7,16 @@ import TestSupport
 /// The built `mcp-proxmox-admin serve` binary, driven over stdio by the swift-sdk's MCP client.
 final class ServerProcess {
     let process = Process()
-    let client = Client(name: "end-to-end-test", version: "1")
+    let client: Client
     private let toServer = Pipe()
     private let fromServer = Pipe()
     private let errors = Pipe()
 
     /// Runs in `workingDirectory` (default: the temporary folder), so that a developer's own `.env`
     /// or `proxmox-config.json` in the package folder never reaches the tests.
-    init(arguments: [String], environment: [String: String], workingDirectory: String = NSTemporaryDirectory()) throws {
+    init(arguments: [String], environment: [String: String], workingDirectory: String = NSTemporaryDirectory(),
+         capabilities: Client.Capabilities = .init()) throws {
+        client = Client(name: "end-to-end-test", version: "1", capabilities: capabilities)
         process.executableURL = URL(fileURLWithPath: try Paths.binary("mcp-proxmox-admin"))
         process.arguments = arguments
         process.environment = environment

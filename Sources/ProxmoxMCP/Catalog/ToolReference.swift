@@ -20,6 +20,8 @@ public enum ToolReference {
             text += "Annotations: read-only \(flag(hints.readOnlyHint)), destructive \(flag(hints.destructiveHint)), "
             text += "idempotent \(flag(hints.idempotentHint)), open world \(flag(hints.openWorldHint)).\n\n"
             if let policy = policy(definition) { text += "Policy: \(policy).\n\n" }
+            let always = definition.outputSchema.objectValue?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            text += "Output (`structuredContent`, per the tool's `outputSchema`) always has: \(always.map { "`\($0)`" }.joined(separator: ", ")).\n\n"
             if definition.properties.isEmpty {
                 text += "No arguments.\n\n"
                 continue

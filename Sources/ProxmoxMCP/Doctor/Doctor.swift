@@ -8,6 +8,8 @@ public struct DoctorCheck: Sendable, Equatable {
     public enum Status: String, Sendable {
         case pass = "PASS"
         case fail = "FAIL"
+        /// Works, but worth fixing; does not fail `doctor`.
+        case warn = "WARN"
         /// Not tried: an earlier check it needs failed.
         case skip = "SKIP"
     }
@@ -24,8 +26,10 @@ public struct DoctorCheck: Sendable, Equatable {
 /// (secrets masked), then the checks a first connection needs, in the order they depend on each
 /// other. Nothing here changes the host: every command is a read.
 public enum Doctor {
-    /// Shell start-up slower than this makes every tool call noticeably slow.
-    static let slowShell = Duration.milliseconds(150)
+    /// Shell start-up slower than this makes every tool call noticeably slow (a warning).
+    public static let slowShell = Duration.milliseconds(150)
+    /// Shell start-up slower than this fails the check.
+    public static let verySlowShell = Duration.seconds(1)
 
     /// The effective configuration as a table: key, value, source.
     public static func configurationTable(_ configuration: Configuration) -> String {
@@ -56,8 +60,10 @@ public enum Doctor {
         return text
     }
 
-    /// Runs every check against the configured host. `environment` supplies `SSH_AUTH_SOCK`.
-    public static func run(_ configuration: Configuration, environment: [String: String]) async -> [DoctorCheck] {
+    /// Runs every check against the configured host. `environment` supplies `SSH_AUTH_SOCK`;
+    /// `slowShell` is the start-up time from which the shell check fails.
+    public static func run(_ configuration: Configuration, environment: [String: String],
+                           slowShell: Duration = Doctor.slowShell) async -> [DoctorCheck] {
         var checks = [settingsFiles(configuration)]
         let settings = ConnectionSettings(configuration, environment: environment)
         let endpoint = settings.endpoint
@@ -74,7 +80,7 @@ public enum Doctor {
         let login = await loginChecks(connection)
         checks += login
         guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: login.last?.name ?? "host key") }
-        checks += await hostChecks(connection, sudo: settings.sudo)
+        checks += await hostChecks(connection, sudo: settings.sudo, slowShell: slowShell)
         return checks
     }
 
@@ -84,7 +90,7 @@ public enum Doctor {
         var text = ""
         for check in checks {
             text += "\(check.status.rawValue)  \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))\(check.detail)\n"
-            if let fix = check.fix, check.status == .fail {
+            if let fix = check.fix, check.status == .fail || check.status == .warn {
                 text += String(repeating: " ", count: 6 + width) + "fix: \(fix)\n"
             }
         }
@@ -148,7 +154,7 @@ public enum Doctor {
     }
 
     /// The Proxmox tools, the version, the rights, and the shell's start-up time.
-    static func hostChecks(_ connection: SSHConnection, sudo: Bool) async -> [DoctorCheck] {
+    static func hostChecks(_ connection: SSHConnection, sudo: Bool, slowShell: Duration) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
         func run(_ argv: [String]) async -> ExecResult? {
             try? await connection.execute(ShellQuoting.commandLine(argv), timeout: .seconds(30))
@@ -184,7 +190,8 @@ public enum Doctor {
         let milliseconds = Int(median / .milliseconds(1))
         checks.append(median < slowShell
             ? DoctorCheck(name: "shell start-up", status: .pass, detail: "\(milliseconds) ms per command (median of \(times.count))", fix: nil)
-            : DoctorCheck(name: "shell start-up", status: .fail, detail: "\(milliseconds) ms per command (median of \(times.count)), every tool call pays it",
+            : DoctorCheck(name: "shell start-up", status: median < max(slowShell, verySlowShell) ? .warn : .fail,
+                          detail: "\(milliseconds) ms per command (median of \(times.count)), every tool call pays it",
                           fix: "the login shell does slow work for non-interactive commands: in ~/.bashrc, return early when not interactive ([ -z \"$PS1\" ] && return) before conda, pyenv, nvm and the like"))
         return checks
     }
