@@ -34,12 +34,16 @@ public enum ShellQuoting {
 }
 
 extension String {
+    /// Replaces every occurrence of one ASCII byte. Byte-wise on purpose: a quote followed by a
+    /// combining mark is one `Character` ("'\u{301}"), which a Character-wise comparison would miss,
+    /// leaving a bare quote that ends the quoted word early.
     func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
+        guard let byte = target.asciiValue else { return self }
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count + 8)
+        for element in utf8 {
+            if element == byte { result += replacement.utf8 } else { result.append(element) }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }
