@@ -13,6 +13,15 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
+if let report = option("--reliability-report"), let output = option("--markdown") {
+    // Not a benchmark: render docs/reliability.md from the figures the reliability tests recorded.
+    let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n").map {
+        try JSONDecoder().decode(ReliabilityReport.Figure.self, from: Data($0.utf8))
+    }
+    let date = Date().formatted(.iso8601.year().month().day())
+    try ReliabilityReport.markdown(lines: lines, date: date).write(toFile: output, atomically: true, encoding: .utf8)
+    exit(0)
+}
 let jsonPath = option("--json") ?? "bench.json"
 let markdownPath = option("--markdown")
 

@@ -1,0 +1,213 @@
+import Foundation
+import Logging
+import MCP
+import ProxmoxCore
+import ProxmoxMCP
+import SSHClient
+import Testing
+import TestSupport
+
+/// Hostile strings in every free-text and name argument of the changing tools, through the tool
+/// layer, the engine, the quoting, libssh2, a real sshd and the remote shell, to the simulator's
+/// argv recorder. For every case, what arrives must be exactly what the server intended (its audit
+/// log's command lines), and a refused case must run nothing.
+@Suite(.serialized) struct ReliabilityInjectionTests {
+    static let cases = 10_000
+    static let workers = 8
+
+    /// Pieces shells, option parsers and Unicode treat specially.
+    static let fragments: [String] = [
+        "'", "\"", "`", ";", "&&", "||", "|", "$(", ")", "${", "}", "$HOME", "\\", "\n", "\r", "\t", "\0", "*", "?",
+        "[a-z]", "~", "!", "#", ">", "<", ">>", "%s", "%n", "-", "--", "--force", "-rf", " ", "=", ",", ":", "/",
+        "é", "e\u{301}", "'\u{301}", "\"\u{302}", "漢字", "🔥", "\u{202E}", "\u{200B}", "\u{FEFF}", "\u{7F}", "\u{1B}[31m",
+        "a", "b", "x1", "web", "rm -rf /", "\\'", "'\\''", "$'\\x41'", "{a,b}", "$((1+1))", "<(id)", "2>&1", "&",
+    ]
+
+    /// A deterministic generator (SplitMix64), so a failure can be reproduced from its case number.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    }
+
+    /// Case `number`'s string: mostly a few fragments; some lead with a dash; some are long.
+    static func string(_ number: Int, canary: String) -> String {
+        var generator = Generator(state: UInt64(number) &* 7919 &+ 17)
+        let shape = generator.below(10)
+        var text = shape == 0 ? ["-", "--", "--force=", "-rf "][generator.below(4)] : ""
+        let count = shape == 1 ? 200 + generator.below(800) : 1 + generator.below(8)
+        for _ in 0..<count {
+            switch generator.below(40) {
+            case 0: text += "$(touch \(canary))"
+            case 1: text += "`touch \(canary)`"
+            case 2: text += "; touch \(canary); "
+            case 3: text += "'; touch \(canary); '"
+            default: text += fragments[generator.below(fragments.count)]
+            }
+        }
+        return text
+    }
+
+    /// Where each case's string goes: a tool and its arguments, the string in one of them. All
+    /// changing tools, so the audit log holds the commands the server meant to run.
+    static let targets: [(tool: String, arguments: @Sendable (String) -> [String: Value])] = [
+        ("proxmox_vm_config", { ["vmid": 101, "set": ["description": .string($0)], "transport": "ssh"] }),
+        ("proxmox_vm_config", { ["vmid": 101, "set": ["description": .string($0)], "transport": "api"] }),
+        ("proxmox_vm_config", { ["vmid": 101, "set": ["tags": .string($0)], "transport": "ssh"] }),
+        ("proxmox_vm_config", { ["vmid": 101, "set": ["name": .string($0)], "transport": "api"] }),
+        ("proxmox_vm_snapshot_create", { ["vmid": 100, "snapshot": "pre-upgrade", "description": .string($0), "transport": "api"] }),
+        ("proxmox_ct_snapshot_create", { ["vmid": 203, "snapshot": "base", "description": .string($0), "transport": "ssh"] }),
+        ("proxmox_vm_clone", { ["vmid": 100, "newid": 990, "full": true, "target_storage": "nosuch", "description": .string($0), "transport": "ssh"] }),
+        ("proxmox_ct_create", { ["vmid": 991, "hostname": "inj", "ostemplate": "local:vztmpl/missing.tar.zst", "password": .string($0), "transport": "ssh"] }),
+        ("proxmox_vm_create", { ["vmid": 992, "iso": "local:iso/missing.iso", "description": .string($0), "transport": "api"] }),
+        // Names: refused unless the string happens to be a valid name.
+        ("proxmox_vm_snapshot_delete", { ["vmid": 101, "snapshot": .string($0), "transport": "ssh"] }),
+        ("proxmox_vm_clone", { ["vmid": 100, "newid": 990, "full": true, "target_storage": "nosuch", "name": .string($0)] }),
+        ("proxmox_ct_create", { ["vmid": 991, "hostname": .string($0), "ostemplate": "local:vztmpl/missing.tar.zst", "password": "abcdefgh"] }),
+        ("proxmox_vm_create", { ["vmid": 992, "iso": .string($0)] }),
+        ("proxmox_ct_create", { ["vmid": 991, "hostname": "inj", "ostemplate": .string($0), "password": "abcdefgh"] }),
+        ("proxmox_vm_config", { ["vmid": 101, "set": .object([$0: "1"])] }),
+        ("proxmox_vm_config", { ["vmid": 101, "delete": [.string($0)]] }),
+        ("proxmox_vm_start", { ["vmid": 101, "node": .string($0)] }),
+        ("proxmox_vm_clone", { ["vmid": 100, "newid": 990, "target_storage": .string($0)] }),
+    ]
+
+    /// The words of a line ``ShellQuoting`` made, as a POSIX shell splits them (bytes, so no
+    /// Unicode normalisation creeps in).
+    static func words(_ line: String) -> [[UInt8]] {
+        var words: [[UInt8]] = []
+        var current: [UInt8]?
+        var quoted = false
+        var escaped = false
+        for byte in line.utf8 {
+            if quoted {
+                if byte == UInt8(ascii: "'") { quoted = false } else { current!.append(byte) }
+            } else if escaped {
+                current = (current ?? []) + [byte]
+                escaped = false
+            } else if byte == UInt8(ascii: " ") {
+                if let word = current { words.append(word) }
+                current = nil
+            } else if byte == UInt8(ascii: "'") {
+                quoted = true
+                current = current ?? []
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else {
+                current = (current ?? []) + [byte]
+            }
+        }
+        if let word = current { words.append(word) }
+        return words
+    }
+
+    /// Reads what was appended to a file since the last call, as lines of bytes.
+    final class TailReader {
+        let path: String
+        var offset: UInt64 = 0
+        init(path: String) { self.path = path }
+
+        func newLines() -> [[UInt8]] {
+            guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: offset)
+            let data = (try? handle.readToEnd()) ?? Data()
+            guard let end = data.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+            let complete = data[data.startIndex...end]
+            offset += UInt64(complete.count)
+            return complete.split(separator: UInt8(ascii: "\n")).map { Array($0) }
+        }
+    }
+
+    struct Tally {
+        var ran = 0
+        var refused = 0
+        var mismatches: [String] = []
+        var dashesAsOptions = 0
+    }
+
+    /// One worker: its own sshd and simulated cluster, its cases run one after another.
+    static func work(_ worker: Int) async throws -> Tally {
+        let fixture = try SSHFixture()
+        let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
+        let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
+        let runner = SSHRunner(connection: fixture.connection(), timeout: .seconds(30))
+        let engine = ProxmoxEngine(runner: runner, nodeRunners: nil, fallback: false)
+        let environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: false,
+                                          auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
+        let argvLog = TailReader(path: fixture.server.argvLogPath)
+        let auditLog = TailReader(path: auditPath)
+        var tally = Tally()
+        var quiet = Logger(label: "injection")
+        quiet.logLevel = .critical
+        for number in stride(from: worker, to: cases, by: workers) {
+            let text = string(number, canary: canary)
+            let target = targets[number % targets.count]
+            let definition = try #require(ToolCatalog.all.first { $0.name == target.tool })
+            let result = await ProxmoxMCPServer.call(definition, target.arguments(text), environment: environment, logger: quiet)
+            // What the server meant to run (the audit line) against what arrived (the argv log).
+            let newAudit = auditLog.newLines()
+            let arrived = try argvLog.newLines().map { try JSONDecoder().decode([String].self, from: Data($0)) }
+                .filter { !($0.first == "pvesh" && $0.dropFirst().first == "get") }
+            guard newAudit.count == 1, let entry = try? JSONValue.parse(newAudit[0]) else {
+                tally.mismatches.append("case \(number) (\(target.tool)): \(newAudit.count) audit lines")
+                continue
+            }
+            let intended = (entry["commands"]?.arrayValue ?? []).compactMap(\.stringValue).map(words)
+            // The audit log redacts passwords; compare the arrived argv the same way.
+            let password = target.arguments(text)["password"]?.stringValue
+            let arrivedBytes = arrived.map { argv in
+                argv.map { element -> [UInt8] in
+                    guard let password, password.count >= 4 else { return Array(element.utf8) }
+                    return Array(Redaction.redact(element, secrets: [password]).utf8)
+                }
+            }
+            if arrivedBytes != intended {
+                tally.mismatches.append("case \(number) (\(target.tool)): intended \(intended.count) commands, arrived \(arrived.count)")
+            }
+            if intended.isEmpty {
+                tally.refused += 1
+                if result.isError != true { tally.mismatches.append("case \(number): ran nothing yet succeeded") }
+            } else {
+                tally.ran += 1
+                if text.hasPrefix("-"), arrived.contains(where: { $0.contains { Array($0.utf8) == Array(text.utf8) } }) {
+                    tally.dashesAsOptions += 1
+                }
+            }
+        }
+        if FileManager.default.fileExists(atPath: canary) { tally.mismatches.append("the canary file was created: a command ran") }
+        return tally
+    }
+
+    @Test func hostileStringsArriveExactlyOrNotAtAll() async throws {
+        let started = ContinuousClock.now
+        let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
+            for worker in 0..<Self.workers { group.addTask { try await Self.work(worker) } }
+            return try await group.reduce(into: [Tally]()) { $0.append($1) }
+        }
+        let ran = tallies.map(\.ran).reduce(0, +)
+        let refused = tallies.map(\.refused).reduce(0, +)
+        let mismatches = tallies.flatMap(\.mismatches)
+        let dashes = tallies.map(\.dashesAsOptions).reduce(0, +)
+        #expect(ran + refused + mismatches.filter { $0.contains("audit lines") }.count == Self.cases)
+        #expect(mismatches == [], "\(mismatches.prefix(10))")
+        #expect(dashes == 0)
+        #expect(ran > 3_500, "many cases must reach the host (\(ran))")
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        let test = "hostileStringsArriveExactlyOrNotAtAll"
+        ReliabilityReport.record("Injection", "generated strings tried (\(Self.targets.count) argument slots of 9 changing tools)", Self.cases, test: test)
+        ReliabilityReport.record("Injection", "ran on the host, argv identical to the intended argv", ran, test: test)
+        ReliabilityReport.record("Injection", "refused before anything ran (names, NUL, multi-line values)", refused, test: test)
+        ReliabilityReport.record("Injection", "mismatches (argv differs, or a refused case ran something)", mismatches.count, test: test)
+        ReliabilityReport.record("Injection", "leading-dash values that arrived as an option of their own", dashes, test: test)
+        ReliabilityReport.record("Injection", "canary commands executed (`$(touch …)`, backticks, `; touch …`)",
+                                 mismatches.filter { $0.hasPrefix("the canary") }.count, test: test)
+        ReliabilityReport.record("Injection", "wall time (\(Self.workers) sshd hosts in parallel)", "\(Int(seconds)) s", test: test)
+    }
+}
