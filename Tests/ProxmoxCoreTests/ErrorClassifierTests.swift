@@ -19,6 +19,18 @@ import TestSupport
                               message: "Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist"))
     }
 
+    @Test func reasonsFromMessages() {
+        let cases: [(String, FailureReason)] = [
+            ("detected modified configuration - file changed by other user? Try again.", .conflict),
+            ("VM 100 already running", .alreadyRunning), ("CT 203 is locked (backup)", .locked),
+            ("snapshot 'x' does not exist", .snapshotMissing), ("snapshot name 'base' already used", .snapshotNameInUse),
+            ("Permission check failed (/vms/100, VM.PowerMgmt)", .permissionDenied), ("something else", .other),
+        ]
+        for (message, reason) in cases {
+            #expect(FailureReason.of(message: message) == reason, "\(message)")
+        }
+    }
+
     @Test func lockChatterIsSkipped() throws {
         #expect(try classify(qmStart, fixture: "err-cant-lock-file.stderr.reconstructed.txt")
             == .commandFailed(command: "qm", exitStatus: 255,

@@ -128,6 +128,31 @@ public final class TestSSHServer: @unchecked Sendable {
         pid = 0
     }
 
+    /// Stops (SIGSTOP) sshd and every session it runs: connections stay open but nothing answers,
+    /// as with a frozen host or a dead link. ``thaw()`` resumes them.
+    public func freeze() {
+        guard pid > 0 else { return }
+        kill(pid, SIGSTOP)
+        for child in Self.descendants(of: pid) { kill(child, SIGSTOP) }
+    }
+
+    /// Resumes what ``freeze()`` stopped.
+    public func thaw() {
+        guard pid > 0 else { return }
+        for child in Self.descendants(of: pid) { kill(child, SIGCONT) }
+        kill(pid, SIGCONT)
+    }
+
+    /// Whether any process on this host still runs a command line containing `text` (from /proc).
+    public func isRunning(commandContaining text: String) -> Bool {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid_t(entry) != nil {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { continue }
+            let line = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            if line.contains(text) && !Self.isZombie(pid_t(entry)!) { return true }
+        }
+        return false
+    }
+
     /// Starts sshd again on the same port with the same keys (after ``killAll()`` or ``stop()``).
     public func restart() throws {
         let config = directory.appendingPathComponent("sshd_config").path

@@ -59,6 +59,8 @@ public enum FailureReason: String, Codable, Sendable {
     case snapshotMissing = "snapshot_missing"
     case snapshotNameInUse = "snapshot_name_in_use"
     case alreadyExists = "already_exists"
+    /// The config changed since the digest given was read (someone else edited it).
+    case conflict
     case permissionDenied = "permission_denied"
     case commandMissing = "command_missing"
     case timeout
@@ -79,6 +81,7 @@ public enum FailureReason: String, Codable, Sendable {
             ("already used", .snapshotNameInUse), ("already exists", .alreadyExists),
             ("permission denied", .permissionDenied), ("permission check failed", .permissionDenied),
             ("got timeout", .timeout), ("not enough arguments", .parameterVerification),
+            ("file changed by other user", .conflict), ("detected modified configuration", .conflict),
         ]
         if text.hasPrefix("snapshot '"), text.contains("does not exist") { return .snapshotMissing }
         return table.first { text.contains($0.0) }?.1 ?? .other
