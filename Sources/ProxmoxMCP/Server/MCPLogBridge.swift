@@ -31,6 +31,8 @@ public final class MCPLogBridge: Sendable {
 
     /// Sends one record when the client wants its level.
     func forward(_ level: Logger.Level, label: String, message: String) {
+        // The SDK's own records (a malformed message, a closed pipe) are answered in the protocol already.
+        guard !label.hasPrefix("mcp.") else { return }
         let mcpLevel = Self.level(level)
         let (server, secrets): (Server?, [String]) = state.withLock { state in
             guard Self.rank(mcpLevel) >= Self.rank(state.level) else { return (nil, []) }

@@ -13,7 +13,7 @@ import Synchronization
 public actor LineTransport: Transport {
     public nonisolated let logger: Logger
     private let input: Int32
-    private let output: Int32
+    private let writer: LineWriter
     private let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
     private var reading = false
@@ -30,7 +30,7 @@ public actor LineTransport: Transport {
     public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
                 logger: Logger = Logger(label: "mcp.transport")) {
         self.input = input
-        self.output = output
+        writer = LineWriter(output)
         self.logger = logger
         (messages, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
     }
@@ -38,8 +38,8 @@ public actor LineTransport: Transport {
     public func connect() async throws {
         guard !reading else { return }
         reading = true
-        let thread = Thread { [input, continuation, logger, unanswered] in
-            Self.readLines(from: input, into: continuation, unanswered: unanswered, logger: logger)
+        let thread = Thread { [input, continuation, logger, unanswered, writer] in
+            Self.readLines(from: input, into: continuation, unanswered: unanswered, writer: writer, logger: logger)
         }
         thread.name = "mcp stdin"
         thread.start()
@@ -59,25 +59,7 @@ public actor LineTransport: Transport {
 
     public func send(_ data: Data) async throws {
         defer { unanswered.noteSent(data) }
-        var message = data
-        message.append(UInt8(ascii: "\n"))
-        try message.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(output, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    // An inherited non-blocking descriptor: wait until it takes more.
-                    var entry = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&entry, 1, -1)
-                } else {
-                    throw MCPError.transportError(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
-                }
-            }
-        }
+        try writer.write(data)
     }
 
     public func receive() -> AsyncThrowingStream<Data, any Error> {
@@ -87,10 +69,16 @@ public actor LineTransport: Transport {
     /// Reads until EOF, yielding each non-empty line.
     private static func readLines(from descriptor: Int32,
                                   into continuation: AsyncThrowingStream<Data, any Error>.Continuation,
-                                  unanswered: UnansweredRequests, logger: Logger) {
+                                  unanswered: UnansweredRequests, writer: LineWriter, logger: Logger) {
         func deliver(_ message: Data) {
-            unanswered.noteReceived(message)
-            continuation.yield(message)
+            switch MessageScreen.screen(message) {
+            case .pass:
+                unanswered.noteReceived(message)
+                continuation.yield(message)
+            case let .reject(answer):
+                logger.notice("refused a malformed MCP message (\(message.count) bytes)")
+                if let answer { try? writer.write(answer) }
+            }
         }
         var pending = Data()
         var discarding = false
@@ -118,12 +106,48 @@ public actor LineTransport: Transport {
             if !discarding { pending.append(contentsOf: buffer[start..<count]) }
             if pending.count > maximumMessageSize {
                 logger.error("dropping an MCP message larger than \(maximumMessageSize) bytes")
+                try? writer.write(MessageScreen.tooLarge(maximumMessageSize))
                 pending = Data()
                 discarding = true
             }
         }
         if !pending.isEmpty && !discarding { deliver(pending) }
         continuation.finish()
+    }
+}
+
+/// Writes whole lines to one descriptor, one at a time: the SDK's answers and the screen's
+/// rejections come from different threads and must never interleave.
+final class LineWriter: Sendable {
+    private let output: Int32
+    private let lock = Mutex(())
+
+    init(_ output: Int32) {
+        self.output = output
+    }
+
+    func write(_ data: Data) throws {
+        var message = data
+        message.append(UInt8(ascii: "\n"))
+        try lock.withLock { _ in
+            try message.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(output, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        // An inherited non-blocking descriptor: wait until it takes more.
+                        var entry = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&entry, 1, -1)
+                    } else {
+                        throw MCPError.transportError(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+                    }
+                }
+            }
+        }
     }
 }
 
