@@ -5,12 +5,15 @@ import Testing
 import TestSupport
 
 /// The built `mcp-proxmox-admin serve` binary, driven over stdio by the swift-sdk's MCP client.
-final class ServerProcess {
+/// Sendable so tests can call it from several tasks: calls go through the client, an actor.
+final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let client: Client
     private let toServer = Pipe()
     private let fromServer = Pipe()
-    private let errors = Pipe()
+    /// stderr goes to a file, not a pipe: a pipe nobody drains fills up (64 KiB) and then blocks
+    /// the server at its next log line.
+    private let errorsPath = NSTemporaryDirectory() + "server-stderr-\(UUID().uuidString).log"
 
     /// Runs in `workingDirectory` (default: the temporary folder), so that a developer's own `.env`
     /// or `proxmox-config.json` in the package folder never reaches the tests.
@@ -23,7 +26,8 @@ final class ServerProcess {
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         process.standardInput = toServer
         process.standardOutput = fromServer
-        process.standardError = errors
+        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: errorsPath)
         try process.run()
     }
 
@@ -43,7 +47,8 @@ final class ServerProcess {
         await client.disconnect()
         try? toServer.fileHandleForWriting.close()
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: errorsPath)
         return (process.terminationStatus, stderr)
     }
 }
