@@ -8,6 +8,14 @@ import TestSupport
     func json(_ name: String) throws -> JSONValue { try JSONValue.parse(Paths.fixtureBytes("samples/" + name)) }
     func text(_ name: String) throws -> String { String(decoding: try Paths.fixtureBytes("samples/" + name), as: UTF8.self) }
 
+    /// Found by the parser fuzzer: absurd figures gave an arithmetic overflow (a crash), not a value.
+    @Test func extremeFiguresDoNotTrap() throws {
+        let storage: JSONValue = .array([.object(["type": "storage", "storage": "s", "node": "n", "disk": .int(Int64.min), "maxdisk": .int(Int64.max)])])
+        #expect(try StorageSummary.parseResources(storage).first?.available == nil)
+        let status: JSONValue = .object(["memory": .object(["total": .int(Int64.max), "used": .int(Int64.min)])])
+        #expect(try NodeStatusReport.parse(status, node: "n").memory?.free == 0)
+    }
+
     @Test func snapshotTreeFromQm() throws {
         let entries = try SnapshotEntry.parseTree(text("qm-listsnapshot.reconstructed.txt"))
         #expect(entries == [

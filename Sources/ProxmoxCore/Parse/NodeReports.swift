@@ -25,7 +25,8 @@ public struct NodeStatusReport: Codable, Hashable, Sendable {
         func usage(_ key: String) -> Usage? {
             guard let object = document[key], let total = object["total"]?.intValue else { return nil }
             let used = object["used"]?.intValue ?? 0
-            return Usage(used: used, total: total, free: object["free"]?.intValue ?? max(0, total - used))
+            let (difference, overflow) = total.subtractingReportingOverflow(used)
+            return Usage(used: used, total: total, free: object["free"]?.intValue ?? (overflow ? 0 : max(0, difference)))
         }
         let kernel = document["current-kernel"]?["release"]?.stringValue
             ?? document["kversion"]?.stringValue
@@ -121,7 +122,11 @@ public struct StorageSummary: Codable, Hashable, Sendable {
                 storage: id, node: node, type: entry["plugintype"]?.stringValue ?? "unknown",
                 content: contentList(entry["content"]), shared: entry["shared"]?.boolValue ?? false,
                 active: entry["status"]?.stringValue == "available", used: used, total: total,
-                available: total.flatMap { total in used.map { total - $0 } })
+                available: total.flatMap { total in used.flatMap { used in
+                    // Absurd figures must not trap: an overflowing difference is no figure.
+                    let (difference, overflow) = total.subtractingReportingOverflow(used)
+                    return overflow ? nil : difference
+                } })
         }.sorted { ($0.node, $0.storage) < ($1.node, $1.storage) }
     }
 

@@ -20,7 +20,7 @@ enum ResultText {
             var line = "\(guest.vmid)  \(guest.name ?? "-")  \(guest.status)  on \(guest.node)"
             if guest.template { line += "  (template)" }
             if let cpu = guest.cpu, let cores = guest.maxcpu, guest.status == "running" {
-                line += "  cpu \(percent(cpu)) of \(Int(cores))"
+                line += "  cpu \(percent(cpu)) of \(String(format: "%.0f", cores))"
             }
             if let maxmem = guest.maxmem {
                 line += guest.status == "running" ? "  mem \(gib(guest.mem ?? 0))/\(gib(maxmem)) GiB" : "  mem \(gib(maxmem)) GiB"
