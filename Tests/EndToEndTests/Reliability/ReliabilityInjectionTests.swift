@@ -23,22 +23,9 @@ import TestSupport
         "a", "b", "x1", "web", "rm -rf /", "\\'", "'\\''", "$'\\x41'", "{a,b}", "$((1+1))", "<(id)", "2>&1", "&",
     ]
 
-    /// A deterministic generator (SplitMix64), so a failure can be reproduced from its case number.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     /// Case `number`'s string: mostly a few fragments; some lead with a dash; some are long.
     static func string(_ number: Int, canary: String) -> String {
-        var generator = Generator(state: UInt64(number) &* 7919 &+ 17)
+        var generator = SeededGenerator(seed: UInt64(number) &* 7919 &+ 17)
         let shape = generator.below(10)
         var text = shape == 0 ? ["-", "--", "--force=", "-rf "][generator.below(4)] : ""
         let count = shape == 1 ? 200 + generator.below(800) : 1 + generator.below(8)

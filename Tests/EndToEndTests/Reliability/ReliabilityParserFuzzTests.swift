@@ -11,19 +11,6 @@ import TestSupport
 @Suite struct ReliabilityParserFuzzTests {
     static let inputsPerParser = 1_000
 
-    /// SplitMix64, seeded per parser so failures reproduce.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
-    }
-
     static let oddValues: [JSONValue] = [
         .null, .bool(true), .int(0), .int(-1), .int(Int64.max), .int(Int64.min), .double(1e308), .double(-0.0), .double(.nan),
         .string(""), .string("0"), .string("1e999"), .string("-1"), .string("yes"), .string("\u{0}"), .string(String(repeating: "x", count: 5000)),
@@ -32,7 +19,7 @@ import TestSupport
     ]
 
     /// A structural mutation of a JSON document: one node replaced, removed or duplicated.
-    static func mutate(_ value: JSONValue, _ generator: inout Generator, depth: Int = 0) -> JSONValue {
+    static func mutate(_ value: JSONValue, _ generator: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         if depth > 0 && generator.below(6) == 0 { return oddValues[generator.below(oddValues.count)] }
         switch value {
         case let .array(items) where !items.isEmpty:
@@ -60,7 +47,7 @@ import TestSupport
     }
 
     /// A byte-level mutation: flips, cuts, insertions of JSON-ish or binary fragments.
-    static func mutate(bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
+    static func mutate(bytes: [UInt8], _ generator: inout SeededGenerator) -> [UInt8] {
         var bytes = bytes
         let fragments: [[UInt8]] = ["null", "{", "}", "[", "]", "\"", ",", ":", "-", "1e999", "\u{0}", "\n", "`->", "\u{FFFD}"].map { Array($0.utf8) }
             + [[0xFF, 0xFE], [0xC0], [0xE2, 0x82]]
@@ -78,7 +65,7 @@ import TestSupport
     }
 
     /// A random JSON document, a few levels deep.
-    static func random(_ generator: inout Generator, depth: Int = 0) -> JSONValue {
+    static func random(_ generator: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         switch depth > 3 ? generator.below(3) + 3 : generator.below(6) {
         case 0: return .array((0..<generator.below(5)).map { _ in random(&generator, depth: depth + 1) })
         case 1, 2:
@@ -192,7 +179,7 @@ import TestSupport
         var total = 0
         var slowest = Duration.zero
         for (index, target) in try Self.targets().enumerated() {
-            var generator = Generator(state: UInt64(index + 1) &* 104_729)
+            var generator = SeededGenerator(seed: UInt64(index + 1) &* 104_729)
             var produced = 0
             for number in 0..<Self.inputsPerParser {
                 let seed = target.seeds[number % target.seeds.count]
