@@ -147,10 +147,16 @@ import TestSupport
                                         workingDirectory: fixture.server.directory.path, check: false)
         outputs += [doctor.stdout, doctor.stderr]
         #expect(doctor.stdout.contains("sshKeyPassphrase  *** (set)"), "\(doctor.stderr)")
+        var found = 0
         for output in outputs {
             for secret in [passphrase, password, tokenSecret] {
                 #expect(!output.contains(secret), "a secret leaked into: \(output.prefix(300))")
+                if output.contains(secret) { found += 1 }
             }
         }
+        let test = "configuredSecretsAppearInNoOutput"
+        ReliabilityReport.record("Secrets", "secrets configured (key passphrase, SSH password, API token secret); outputs searched",
+                                 "3; \(outputs.count) (results, server stderr at trace level, audit log, a failed login, doctor)", test: test)
+        ReliabilityReport.record("Secrets", "bytes searched; occurrences found", "\(outputs.map(\.utf8.count).reduce(0, +)); \(found)", test: test)
     }
 }

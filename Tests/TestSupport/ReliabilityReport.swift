@@ -49,6 +49,23 @@ public enum ReliabilityReport {
             }
             text += "\n"
         }
+        text += """
+            ## Found by this suite, and fixed
+
+            - **Shell injection through a combining mark.** `ShellQuoting` escaped single quotes Character by
+              Character; a quote followed by a combining mark (`'\\u{301}`) is one Character, so it was not escaped
+              and ended the quoted word: `'\\u{301}; echo INJECTED; '` ran `echo` on the host. Quoting now works on
+              bytes; the injection test's fragments include such pairs, and the quoting unit test has the case.
+            - **Arithmetic overflow in two parsers** (a crash on absurd figures): storage `available` and node
+              `free` subtract with overflow checks now; a non-finite CPU count no longer traps the text rendering.
+            - **JSON-RPC answers to malformed lines**: the SDK answered a broken line with a made-up id, took a
+              wrong `jsonrpc` for a parse error and reported params of the wrong type as an internal error. Lines
+              are now screened first and answered with `-32700`/`-32600`/`-32602` and `"id": null` where the
+              specification says so.
+            - **A test harness that could block the server**: a server's stderr piped to a test and never read
+              filled up after 64 KiB and blocked the server at its next log line; test servers now log to a file.
+
+            """
         return text
     }
 }
