@@ -56,8 +56,9 @@ public enum ReliabilityReport {
               Character; a quote followed by a combining mark (`'\\u{301}`) is one Character, so it was not escaped
               and ended the quoted word: `'\\u{301}; echo INJECTED; '` ran `echo` on the host. Quoting now works on
               bytes; the injection test's fragments include such pairs, and the quoting unit test has the case.
-            - **Arithmetic overflow in two parsers** (a crash on absurd figures): storage `available` and node
-              `free` subtract with overflow checks now; a non-finite CPU count no longer traps the text rendering.
+            - **Arithmetic overflow in the storage parser** (a crash on absurd figures): `available` subtracts with an
+              overflow check now. The same pattern in node `free`, and a non-finite CPU count that trapped the text
+              rendering, were found on review of the same code and fixed with it.
             - **JSON-RPC answers to malformed lines**: the SDK answered a broken line with a made-up id, took a
               wrong `jsonrpc` for a parse error and reported params of the wrong type as an internal error. Lines
               are now screened first and answered with `-32700`/`-32600`/`-32602` and `"id": null` where the
