@@ -143,12 +143,16 @@ public final class TestSSHServer: @unchecked Sendable {
         kill(pid, SIGCONT)
     }
 
-    /// Whether any process on this host still runs a command line containing `text` (from /proc).
+    /// Whether a process started through this sshd (other tests run their own) still runs a
+    /// command line containing `text`. A command whose session ended is reparented and no longer a
+    /// descendant, so this host's sessions are found by their `PVE_SIM_STATE` instead.
     public func isRunning(commandContaining text: String) -> Bool {
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid_t(entry) != nil {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { continue }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let process = pid_t(entry), !Self.isZombie(process),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { continue }
             let line = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-            if line.contains(text) && !Self.isZombie(pid_t(entry)!) { return true }
+            guard line.contains(text), let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            if environment.split(separator: 0).contains(where: { Array($0) == Array("PVE_SIM_STATE=\(statePath)".utf8) }) { return true }
         }
         return false
     }

@@ -98,7 +98,14 @@ import TestSupport
         try StateStore(file: fixture.server.statePath).modify { $0.faults.hangingCommands = ["pvesh get /cluster/status"] }
         let environment = Self.environment(fixture, timeout: .seconds(2))
         let started = ContinuousClock.now
-        let result = await Self.call("proxmox_cluster_status", [:], environment)
+        async let call = Self.call("proxmox_cluster_status", [:], environment)
+        var seenRunning = false
+        for _ in 0..<40 where !seenRunning {
+            try await Task.sleep(for: .milliseconds(50))
+            seenRunning = fixture.server.isRunning(commandContaining: "get /cluster/status")
+        }
+        #expect(seenRunning, "the hanging command is seen on the host while it hangs")
+        let result = await call
         let failedAfter = ContinuousClock.now - started
         #expect(text(result) == "pvesh did not finish within 2 s and was stopped on the host (PROXMOX_TIMEOUT, or the call's timeout)")
         #expect(failedAfter < .seconds(4) + Self.loadMargin)
