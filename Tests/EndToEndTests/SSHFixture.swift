@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import MCP
 import ProxmoxCore
 import ProxmoxMCP
 import SSHClient
@@ -32,6 +34,21 @@ final class SSHFixture {
         SSHConnection(endpoint: endpoint(knownHosts: knownHosts, key: key))
     }
 
+    /// Tools in-process over SSH to this host (no MCP process), with this command deadline.
+    func toolEnvironment(timeout: Duration = .seconds(30), auditLog: AuditLog? = nil) -> ToolEnvironment {
+        let runner = SSHRunner(connection: connection(), timeout: timeout)
+        return ToolEnvironment(engine: ProxmoxEngine(runner: runner, nodeRunners: nil, fallback: false),
+                               defaultTransport: .auto, simulated: false, taskTimeout: timeout, auditLog: auditLog)
+    }
+
     /// The environment `mcp-proxmox-admin serve` reads to reach this sshd.
     var serveEnvironment: [String: String] { server.serveEnvironment() }
+}
+
+/// One tool call in-process, logging nothing below critical (generated inputs fail by the thousand).
+func callQuietly(_ tool: String, _ arguments: [String: Value], _ environment: ToolEnvironment) async -> CallTool.Result {
+    var quiet = Logger(label: "quiet")
+    quiet.logLevel = .critical
+    let definition = ToolCatalog.all.first { $0.name == tool }!
+    return await ProxmoxMCPServer.call(definition, arguments, environment: environment, logger: quiet)
 }

@@ -391,6 +391,12 @@ public struct ProxmoxEngine: Sendable {
         return GuestRef(kind: kind, vmid: vmid, node: try NodeName(guest.node))
     }
 
+    /// Finds a guest of either kind by its id alone (resources, completions).
+    public func locate(vmid: VMID) async throws -> GuestRef {
+        guard let guest = try await guest(vmid) else { throw ProxmoxError.notFound("guest \(vmid) does not exist") }
+        return GuestRef(kind: guest.type, vmid: vmid, node: try NodeName(guest.node))
+    }
+
     /// The node this connection is on (`local` in `/cluster/status`).
     public func connectedNode() async throws -> NodeName {
         let members = try await membership()

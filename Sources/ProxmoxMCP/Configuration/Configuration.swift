@@ -79,14 +79,8 @@ public struct Configuration: Sendable {
         configuration.problems += flagProblems
         layers.append((.flag, flags))
 
-        var fromEnvironment: [String: String] = [:]
-        for setting in SettingCatalog.all {
-            if let value = inputs.environment[setting.variable], !value.trimmingCharacters(in: .whitespaces).isEmpty {
-                fromEnvironment[setting.key] = value
-            }
-        }
         configuration.warnings += unknownVariables(Array(inputs.environment.keys), in: "the environment")
-        layers.append((.environment, fromEnvironment))
+        layers.append((.environment, byKey(inputs.environment)))
 
         let dotEnvPath = (inputs.workingDirectory as NSString).appendingPathComponent(".env")
         if FileManager.default.fileExists(atPath: dotEnvPath) {
@@ -94,12 +88,8 @@ public struct Configuration: Sendable {
             configuration.checkExposure(dotEnvPath)
             let (variables, problems) = readDotEnv(dotEnvPath)
             configuration.problems += problems
-            var values: [String: String] = [:]
-            for setting in SettingCatalog.all {
-                if let value = variables[setting.variable], !value.isEmpty { values[setting.key] = value }
-            }
             configuration.warnings += unknownVariables(Array(variables.keys), in: dotEnvPath)
-            layers.append((.dotEnv(dotEnvPath), values))
+            layers.append((.dotEnv(dotEnvPath), byKey(variables)))
         }
 
         let explicitFile = configFlag ?? inputs.environment["PROXMOX_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -204,6 +194,15 @@ public struct Configuration: Sendable {
             if let setting { values[setting.key] = inline } else { config = inline }
         }
         return (values, config, problems)
+    }
+
+    /// The settings among environment-style variables, by setting key; blank values are unset.
+    static func byKey(_ variables: [String: String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for setting in SettingCatalog.all {
+            if let value = variables[setting.variable], !value.trimmingCharacters(in: .whitespaces).isEmpty { values[setting.key] = value }
+        }
+        return values
     }
 
     /// `KEY=value` lines; `export KEY=value`; `#` comments; one level of matching quotes removed.

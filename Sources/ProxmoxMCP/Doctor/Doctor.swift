@@ -127,27 +127,24 @@ public enum Doctor {
             _ = try await connection.execute("true", timeout: .seconds(30))
             return [hostKeyFine, DoctorCheck(name: "authentication", status: .pass, detail: "logged in as \(endpoint.user)", fix: nil)]
         } catch let error as SSHError {
-            switch error {
-            case .unknownHostKey:
-                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
-                                    fix: "compare the fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host's console, then add the line above to \(endpoint.knownHostsPath) (or set sshHostKeyPolicy accept-new for the first contact)")]
-            case .hostKeyMismatch:
-                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
-                                    fix: "if the host was reinstalled, check its new key on the console, then `ssh-keygen -R '[\(endpoint.host)]:\(endpoint.port)' -f \(endpoint.knownHostsPath)` and add the new line; otherwise do not connect")]
-            case .knownHostsUnreadable:
-                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
-                                    fix: "set sshKnownHosts to a readable known_hosts file holding the host's key (ssh-keyscan -t ed25519 \(endpoint.host) >> file, after checking the fingerprint)")]
-            case .handshakeFailed:
-                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
-                                    fix: "the host's sshd must offer an ed25519 or ecdsa host key (libssh2 1.10 cannot verify RSA host keys with SHA-2)")]
-            case .authenticationFailed:
+            if case .authenticationFailed = error {
                 return [hostKeyFine, DoctorCheck(
                     name: "authentication", status: .fail, detail: error.description,
                     fix: "check sshUser (\(endpoint.user)), that the public key of sshKeyPath is in that user's ~/.ssh/authorized_keys on the host (ssh-copy-id), sshKeyPassphrase, or sshPassword; use an ed25519 key (RSA needs libssh2 1.11)")]
-            default:
-                return [DoctorCheck(name: "host key", status: .fail, detail: error.description,
-                                    fix: "check that the port is the host's sshd (sshPort) and try again")]
             }
+            let fix = switch error {
+            case .unknownHostKey:
+                "compare the fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host's console, then add the line above to \(endpoint.knownHostsPath) (or set sshHostKeyPolicy accept-new for the first contact)"
+            case .hostKeyMismatch:
+                "if the host was reinstalled, check its new key on the console, then `ssh-keygen -R '[\(endpoint.host)]:\(endpoint.port)' -f \(endpoint.knownHostsPath)` and add the new line; otherwise do not connect"
+            case .knownHostsUnreadable:
+                "set sshKnownHosts to a readable known_hosts file holding the host's key (ssh-keyscan -t ed25519 \(endpoint.host) >> file, after checking the fingerprint)"
+            case .handshakeFailed:
+                "the host's sshd must offer an ed25519 or ecdsa host key (libssh2 1.10 cannot verify RSA host keys with SHA-2)"
+            default:
+                "check that the port is the host's sshd (sshPort) and try again"
+            }
+            return [DoctorCheck(name: "host key", status: .fail, detail: error.description, fix: fix)]
         } catch {
             return [DoctorCheck(name: "host key", status: .fail, detail: "\(error)", fix: "try again; report it if it persists")]
         }

@@ -8,8 +8,9 @@ import Synchronization
 /// written with a single `write(2)` on an `O_APPEND` descriptor, so a crash loses at most the line
 /// being written and never interleaves two.
 public final class AuditLog: Sendable {
-    /// Argument names whose values are secret, at any depth (`set: {cipassword: …}` included).
-    static let secretArguments: Set<String> = ["password", "cipassword", "sshkeys", "ssh_public_keys", "ssh-public-keys"]
+    /// Argument names whose values are secret, at any depth (`set: {cipassword: …}` included): the
+    /// command options ``Redaction`` hides, also spelled with `_` as tool arguments are.
+    static let secretArguments = Redaction.secretOptions.union(Redaction.secretOptions.map { $0.replacingOccurrences(of: "-", with: "_") })
 
     public let path: String
     private let descriptor: Int32

@@ -46,10 +46,9 @@ enum Completions {
             }
             return storages.filter { $0.lowercased().hasPrefix(needle) }
         case "snapshot":
-            guard let text = context["vmid"], let vmid = try? VMID(parsing: text), let summary = try await engine.guest(vmid) else { return [] }
+            guard let text = context["vmid"], let vmid = try? VMID(parsing: text), let guest = try? await engine.locate(vmid: vmid) else { return [] }
             let names = try await cache.value("snapshots:\(vmid)") {
-                let guest = try await engine.locate(vmid: vmid, kind: summary.type, node: summary.node)
-                return try await engine.snapshots(guest).value.filter { !$0.current }.map(\.name)
+                try await engine.snapshots(guest).value.filter { !$0.current }.map(\.name)
             }
             return names.filter { $0.lowercased().hasPrefix(needle) }
         default:

@@ -29,15 +29,18 @@ public final class MCPLogBridge: Sendable {
         state.withLock { $0.level = level }
     }
 
-    /// Sends one record when the client wants its level.
-    func forward(_ level: Logger.Level, label: String, message: String) {
+    /// Whether a record of this level and logger would be sent: checked before a record is
+    /// formatted, as most are not (every tool call logs at info).
+    func wants(_ level: Logger.Level, label: String) -> Bool {
         // The SDK's own records (a malformed message, a closed pipe) are answered in the protocol already.
-        guard !label.hasPrefix("mcp.") else { return }
+        guard !label.hasPrefix("mcp.") else { return false }
+        return state.withLock { $0.server != nil && Self.rank(Self.level(level)) >= Self.rank($0.level) }
+    }
+
+    /// Sends one record (``wants(_:label:)`` said yes).
+    func forward(_ level: Logger.Level, label: String, message: String) {
         let mcpLevel = Self.level(level)
-        let (server, secrets): (Server?, [String]) = state.withLock { state in
-            guard Self.rank(mcpLevel) >= Self.rank(state.level) else { return (nil, []) }
-            return (state.server, state.secrets)
-        }
+        let (server, secrets) = state.withLock { ($0.server, $0.secrets) }
         guard let server else { return }
         let text = Redaction.redact(message, secrets: secrets)
         Task { try? await server.log(level: mcpLevel, logger: label, data: .string(text)) }
@@ -76,6 +79,7 @@ public struct MCPLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        guard MCPLogBridge.shared.wants(event.level, label: label) else { return }
         let fields = metadata.merging(event.metadata ?? [:]) { $1 }
         let suffix = fields.isEmpty ? "" : " " + fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }.joined(separator: " ")
         MCPLogBridge.shared.forward(event.level, label: label, message: "\(event.message)\(suffix)")

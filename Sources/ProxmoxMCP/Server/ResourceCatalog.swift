@@ -62,7 +62,7 @@ enum ResourceCatalog {
                 let node = try await engine.node(named: parts[1])
                 return try Structured.encode(try await engine.nodeStatus(node, transport: transport).value)
             case 3 where parts[0] == "guests" && (parts[2] == "config" || parts[2] == "snapshots"):
-                let guest = try await locate(parts[1], engine)
+                let guest = try await engine.locate(vmid: try VMID(parsing: parts[1]))
                 var fields: [String: Value] = ["vmid": .int(guest.vmid.value), "node": .string(guest.node.value), "type": .string(guest.kind.rawValue)]
                 if parts[2] == "config" {
                     let config = try await engine.config(guest, transport: transport).value
@@ -86,12 +86,5 @@ enum ResourceCatalog {
             default: throw MCPError.internalError("\(uri.prefix(120)): \(error)")
             }
         }
-    }
-
-    /// The guest with this id, wherever it lives.
-    static func locate(_ text: String, _ engine: ProxmoxEngine) async throws -> GuestRef {
-        let vmid = try VMID(parsing: text)
-        guard let summary = try await engine.guest(vmid) else { throw ProxmoxError.notFound("guest \(vmid) does not exist") }
-        return try await engine.locate(vmid: vmid, kind: summary.type, node: summary.node)
     }
 }

@@ -72,8 +72,8 @@ public actor LineTransport: Transport {
                                   unanswered: UnansweredRequests, writer: LineWriter, logger: Logger) {
         func deliver(_ message: Data) {
             switch MessageScreen.screen(message) {
-            case .pass:
-                unanswered.noteReceived(message)
+            case let .pass(parsed):
+                unanswered.noteReceived(parsed)
                 continuation.yield(message)
             case let .reject(answer):
                 logger.notice("refused a malformed MCP message (\(message.count) bytes)")
@@ -158,9 +158,9 @@ final class UnansweredRequests: Sendable {
 
     var isEmpty: Bool { ids.withLock { $0.isEmpty } }
 
-    /// Records the id of a request (a message with `method` and `id`).
-    func noteReceived(_ message: Data) {
-        guard let object = Self.object(message), object["method"] != nil, let id = Self.id(object) else { return }
+    /// Records the id of a request (a message with `method` and `id`), from the screen's parse of it.
+    func noteReceived(_ object: [String: Any]) {
+        guard object["method"] != nil, let id = Self.id(object) else { return }
         ids.withLock { _ = $0.insert(id) }
     }
 

@@ -5,9 +5,9 @@ import Foundation
 /// line with a made-up id, takes a wrong `jsonrpc` for a parse error, and reports params of the
 /// wrong type as an internal error.
 enum MessageScreen {
-    enum Verdict: Equatable {
-        /// A valid message: hand it to the SDK.
-        case pass
+    enum Verdict {
+        /// A valid message, parsed: hand it to the SDK.
+        case pass([String: Any])
         /// Not valid: send this answer instead (nil for a notification, which gets none).
         case reject(Data?)
     }
@@ -35,12 +35,12 @@ enum MessageScreen {
             if let params = message["params"], !(params is [String: Any]) {
                 return .reject(id == nil ? nil : error(id: id, code: -32602, "Invalid params: params must be an object"))
             }
-            return .pass
+            return .pass(message)
         }
         guard id != nil, message["result"] != nil || message["error"] != nil else {
             return .reject(error(id: id, code: -32600, "Invalid Request: neither a request, a notification nor a response"))
         }
-        return .pass
+        return .pass(message)
     }
 
     /// The error answer for a message that could not be handled at all (too large).

@@ -12,18 +12,12 @@ import TestSupport
 /// Faults of the network, the host and Proxmox, each through the tools, the engine and a real
 /// sshd: the error kind, how long it took, and that the next call works.
 @Suite struct ReliabilityFaultTests {
-    /// A tool environment in-process, over SSH to the fixture, with this command deadline.
     static func environment(_ fixture: SSHFixture, timeout: Duration = .seconds(30)) -> ToolEnvironment {
-        let runner = SSHRunner(connection: fixture.connection(), timeout: timeout)
-        return ToolEnvironment(engine: ProxmoxEngine(runner: runner, nodeRunners: nil, fallback: false),
-                               defaultTransport: .auto, simulated: false, taskTimeout: timeout)
+        fixture.toolEnvironment(timeout: timeout)
     }
 
     static func call(_ tool: String, _ arguments: [String: Value] = [:], _ environment: ToolEnvironment) async -> CallTool.Result {
-        var quiet = Logger(label: "faults")
-        quiet.logLevel = .critical
-        let definition = ToolCatalog.all.first { $0.name == tool }!
-        return await ProxmoxMCPServer.call(definition, arguments, environment: environment, logger: quiet)
+        await callQuietly(tool, arguments, environment)
     }
 
     static func reason(_ result: CallTool.Result) -> String? {

@@ -124,20 +124,14 @@ import TestSupport
         let fixture = try SSHFixture()
         let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
         let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
-        let runner = SSHRunner(connection: fixture.connection(), timeout: .seconds(30))
-        let engine = ProxmoxEngine(runner: runner, nodeRunners: nil, fallback: false)
-        let environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: false,
-                                          auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
+        let environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
         let argvLog = TailReader(path: fixture.server.argvLogPath)
         let auditLog = TailReader(path: auditPath)
         var tally = Tally()
-        var quiet = Logger(label: "injection")
-        quiet.logLevel = .critical
         for number in stride(from: worker, to: cases, by: workers) {
             let text = string(number, canary: canary)
             let target = targets[number % targets.count]
-            let definition = try #require(ToolCatalog.all.first { $0.name == target.tool })
-            let result = await ProxmoxMCPServer.call(definition, target.arguments(text), environment: environment, logger: quiet)
+            let result = await callQuietly(target.tool, target.arguments(text), environment)
             // What the server meant to run (the audit line) against what arrived (the argv log).
             let newAudit = auditLog.newLines()
             let arrived = try argvLog.newLines().map { try JSONDecoder().decode([String].self, from: Data($0)) }
