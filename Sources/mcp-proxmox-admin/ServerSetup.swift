@@ -57,7 +57,8 @@ struct ServerSetup {
         let environment = ToolEnvironment(engine: engine, defaultTransport: policy.defaultTransport, simulated: simulated,
                                           safeMode: policy.safeMode, defaultNode: policy.defaultNode,
                                           taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
-                                          protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog)
+                                          protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog,
+                                          toolsets: ToolsetSelection(policy.toolsets, dynamic: policy.dynamicToolsets))
         return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes, secrets: configuration.secrets)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ProxmoxMCP
 
 /// `tools`: the catalog with its annotations, or the Markdown reference of docs/api-reference.md.
@@ -11,7 +12,21 @@ struct Tools: ParsableCommand {
     @Flag(help: "Print the README's tools table.")
     var table = false
 
-    func run() {
+    @Flag(help: "Print tools/list as a client receives it with toolsets=all (JSON).")
+    var json = false
+
+    @Flag(help: "Print the size of tools/list for core and for all, against the budget.")
+    var sizes = false
+
+    func run() throws {
+        if json {
+            print(String(decoding: try ToolListSize.encoded(ToolCatalog.all), as: UTF8.self))
+            return
+        }
+        if sizes {
+            print(try ToolListSize.report(), terminator: "")
+            return
+        }
         if markdown || table {
             print(markdown ? ToolReference.markdown() : ToolReference.table(), terminator: "")
             return

@@ -51,7 +51,7 @@ let connection = SSHConnection(endpoint: endpoint)
 _ = try await connection.execute("true", timeout: .seconds(10))
 record("raw libssh2 exec `true` (warm session)", try await repeated(200) { _ = try await connection.execute("true", timeout: .seconds(10)) })
 let runner = SSHRunner(connection: connection, timeout: .seconds(60))
-let nodeCommand = runner.commandLine(CommandBuilder.command(for: .listNodes, family: .api))
+let nodeCommand = runner.commandLine(ListNodes().apiCommand)
 let rawSim = try await repeated(100) { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
 record("raw exec `\(nodeCommand)`", rawSim)
 
@@ -104,7 +104,16 @@ record("server RSS after initialize + 100 calls", [Double(rssBefore) / 1024], ta
 record("server RSS after 1,000 more calls", [Double(rssAfter) / 1024], target: "flat", unit: "MB")
 nextID += 1
 let toolsList = try mcp.request(nextID, "tools/list", "{}")
-record("tools/list response size", [Double(toolsList.utf8.count) / 1024], target: "≤ 30 KB", unit: "KB")
+record("tools/list response (JSON-RPC line), toolsets=core", [Double(toolsList.utf8.count)],
+       target: "≤ \(ToolListSize.coreBudget) B", unit: "B")
+// The lists themselves for core and all, with a token estimate (bytes / 4), against the budget.
+for (label, names) in [("core", ["core"]), ("all", ["all"])] {
+    let tools = ToolListSize.tools(names)
+    let bytes = Double(try ToolListSize.encoded(tools).count)
+    record("tools/list \(label) (\(tools.count) tools)", [bytes], target: label == "core" ? "≤ \(ToolListSize.coreBudget) B" : "-", unit: "B")
+    record("tools/list \(label): estimated tokens (bytes / 4)", [bytes / 4], target: "-", unit: "tokens")
+    record("tools/list \(label): bytes per tool", [bytes / Double(tools.count)], target: "≤ \(ToolListSize.perToolBudget) B", unit: "B")
+}
 mcp.close()
 
 // 6. Spawn → initialize, and a trivial round trip (ping), on the simulator (no SSH in the way).

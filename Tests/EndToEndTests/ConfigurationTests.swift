@@ -45,6 +45,7 @@ import Testing
         case .nodeName: ["node-a", "node-b", "node-c", "node-d"]
         case .vmids: ["101", "102,103", "104", "105,106"]
         case .nodeAddresses: ["pve2=h1", "pve2=h2:2222", "pve3=h3", "pve4=h4"]
+        case let .words(words): (0..<4).map { words[$0 % words.count] }
         }
     }
 
@@ -188,7 +189,7 @@ import Testing
             "sshHostKeyPolicy = 'yolo' (environment PROXMOX_SSH_HOST_KEY_POLICY) is not one of strict, accept-new",
             "sshKeepalive = '0' (\(env): PROXMOX_SSH_KEEPALIVE) is not a whole number from 1 to 3600",
             "nodeAddresses = 'pve2' (\(file): nodeAddresses) has 'pve2', not node=host or node=host:port",
-            "defaultTransport = 'https' (flag --default-transport) is not one of ssh, api, auto",
+            "defaultTransport = 'https' (flag --default-transport) is not one of cli, api, auto, ssh",
             "defaultNode = '-bad' (\(file): defaultNode) is not a node name",
             "maxOutput = '10' (\(file): maxOutput) is not a whole number from 1024 to 1073741824",
             "safeMode = 'maybe' (flag --safe-mode) is not true or false",

@@ -35,7 +35,7 @@ import TestSupport
             vmid: 100, name: "web01", node: "pve1", status: "running", type: .qemu, template: false,
             tags: ["prod", "web"], lock: nil, cpu: 0.0213, maxcpu: 2, mem: 1_395_864_371, maxmem: 4_294_967_296,
             disk: 0, maxdisk: 34_359_738_368, uptime: 1_205_000))
-        let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve2"), transport: .ssh)
+        let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve2"), transport: .cli)
         #expect(vms.value.map(\.vmid) == [102, 103])
         #expect(vms.family == .api)  // no cluster-wide qm form: pvesh ran, and the outcome says so
         #expect(vms.value[0].name == "win-test")

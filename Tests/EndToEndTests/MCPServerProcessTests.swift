@@ -66,13 +66,12 @@ func text(_ result: CallTool.Result) -> String {
         #expect(initialized.capabilities.tools != nil)
 
         let (tools, _) = try await server.client.listTools()
-        #expect(tools.count == 29)
-        #expect(tools.map(\.name) == ToolCatalog.all.map(\.name))
+        #expect(tools.map(\.name) == ToolListSize.tools(["core"]).map(\.name))
         let listTool = try #require(tools.first { $0.name == "proxmox_vm_list" })
         #expect(listTool.annotations.readOnlyHint == true && listTool.annotations.destructiveHint == false)
         #expect(tools.first { $0.name == "proxmox_vm_delete" }?.annotations.destructiveHint == true)
         #expect(listTool.inputSchema.objectValue?["properties"]?.objectValue?["transport"]?.objectValue?["enum"]
-            == ["ssh", "api", "auto"])
+            == ["cli", "api", "auto", "ssh"])
 
         let nodes = try await server.call("proxmox_node_list")
         #expect(nodes.isError == false)
@@ -102,7 +101,7 @@ func text(_ result: CallTool.Result) -> String {
         #expect(badNode.isError == true)
         #expect(text(badNode) == "[simulated cluster] invalid node: 'pve1; reboot' is not a node name (letters, digits and inner '-')")
         let badTransport = try await server.call("proxmox_node_list", ["transport": "https"])
-        #expect(text(badTransport) == "[simulated cluster] invalid transport: 'https' is not one of ssh, api, auto")
+        #expect(text(badTransport) == "[simulated cluster] invalid transport: 'https' is not one of cli, api, auto (ssh = cli)")
         let wrongType = try await server.call("proxmox_vm_list", ["node": 5])
         #expect(text(wrongType) == "[simulated cluster] invalid node: expected a string")
         let extra = try await server.call("proxmox_node_list", ["vmid": 100])
@@ -190,7 +189,7 @@ func text(_ result: CallTool.Result) -> String {
     @Test func demoPrintsTheSimulatedCluster() throws {
         let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["demo"])
         #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))
-        #expect(result.stdout.contains("Tools (29): proxmox_vm_list, proxmox_vm_start,"))
+        #expect(result.stdout.contains("Tools (\(ToolListSize.tools(["core"]).count)): proxmox_vm_list, proxmox_vm_start,"))
         #expect(result.stdout.contains("start VM 102: OK"))
         #expect(result.stdout.contains("refused: [simulated cluster] deleting VM 102 on pve2 is irreversible: call again with confirm: true (nothing ran)"))
         #expect(result.stdout.contains("pve2  online  cpu 0.8% of 8"))

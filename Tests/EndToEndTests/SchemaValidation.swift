@@ -51,6 +51,18 @@ enum SchemaValidation {
         return found
     }
 
+    /// The schema with `additionalProperties: false` on every object that does not say otherwise:
+    /// the published schemas stay open for forward compatibility, tests hold answers to them exactly.
+    static func strict(_ schema: Value) -> Value {
+        guard case var .object(rules) = schema else { return schema }
+        if let properties = rules["properties"]?.objectValue {
+            rules["properties"] = .object(properties.mapValues(strict))
+            if rules["additionalProperties"] == nil { rules["additionalProperties"] = false }
+        }
+        if let items = rules["items"] { rules["items"] = strict(items) }
+        return .object(rules)
+    }
+
     static func matches(_ value: Value, type: String) -> Bool {
         switch (type, value) {
         case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null): true
@@ -63,6 +75,13 @@ enum SchemaValidation {
 }
 
 @Suite struct SchemaValidationTests {
+    @Test func strictForbidsUndeclaredFieldsAtEveryDepth() {
+        let schema: Value = ["type": "object", "properties": ["a": ["type": "object", "properties": ["b": ["type": "integer"]]],
+                                                              "m": ["type": "object", "additionalProperties": ["type": "string"]]]]
+        #expect(SchemaValidation.violations(of: ["a": ["b": 1, "c": 2]], against: schema) == [])
+        #expect(SchemaValidation.violations(of: ["a": ["b": 1, "c": 2], "m": ["k": "v"]], against: SchemaValidation.strict(schema)) == ["$.a: unexpected 'c'"])
+    }
+
     /// The checker itself finds what it should, so a passing validation means something.
     @Test func findsViolations() {
         let schema: Value = ["type": "object", "required": ["a", "b"], "additionalProperties": false,

@@ -137,14 +137,16 @@ import Testing
     }
 
     @Test func slowTaskIsRunningMeanwhileAndCanBeStopped() async throws {
-        try store.modify { cluster in cluster.faults.slowTasks["qmstop:100"] = 6 }
+        // Long enough that only the stop below can end it: with 6 s, a loaded machine sometimes
+        // read the status after the task had already finished on its own (the flake of issue 12).
+        try store.modify { cluster in cluster.faults.slowTasks["qmstop:100"] = 120 }
         let store = store
         let stopper = Task.detached {
             SimulatorCLI.run(program: "pvesh", arguments: ["create", "/nodes/pve1/qemu/100/status/stop", "--output-format", "json"],
                              environment: [:], store: store)
         }
         var running: SimulatedTask?
-        for _ in 0..<250 where running == nil {
+        for _ in 0..<1500 where running == nil {
             try await Task.sleep(for: .milliseconds(20))
             running = try store.read { $0.tasks.first { $0.upid.type == "qmstop" && $0.status == "running" } }
         }

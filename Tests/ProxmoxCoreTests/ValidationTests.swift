@@ -31,7 +31,7 @@ import Testing
 
     @Test func transportNames() throws {
         #expect(try TransportPreference(parsing: "api") == .api)
-        #expect(throws: ProxmoxError.invalidArgument(field: "transport", reason: "'https' is not one of ssh, api, auto")) {
+        #expect(throws: ProxmoxError.invalidArgument(field: "transport", reason: "'https' is not one of cli, api, auto (ssh = cli)")) {
             try TransportPreference(parsing: "https")
         }
     }

@@ -27,87 +27,9 @@ enum GuestCLI {
         case task(WorkerOutcome)
     }
 
+    /// Every feature's verbs for one kind.
     static func verbs(_ kind: GuestKind) -> [String: Verb] {
-        var table: [String: Verb] = [
-            "list": Verb(positional: [], options: ["full"]) { call in
-                .text(try call.context.store.read { cluster in
-                    let guests = cluster.guests.filter { $0.kind == call.kind && $0.node == call.node }.sorted { $0.vmid < $1.vmid }
-                    return call.kind == .qemu ? GuestListText.qm(guests) : GuestListText.pct(guests)
-                })
-            },
-            "status": Verb(positional: ["vmid"], options: ["verbose"]) { call in
-                let vmid = try call.vmid()
-                return .text(try call.context.store.read { cluster in
-                    GuestListText.status(cluster.guests[try GuestOperations.locate(cluster, vmid, call.kind, on: call.node)])
-                })
-            },
-            "config": Verb(positional: ["vmid"], options: ["current", "snapshot"]) { call in
-                let vmid = try call.vmid()
-                let snapname = call.options.value("snapshot")
-                return .text(try call.context.store.read { cluster in
-                    let guest = cluster.guests[try GuestOperations.locate(cluster, vmid, call.kind, on: call.node)]
-                    guard let snapname else { return GuestListText.config(guest.config) }
-                    guard let snapshot = guest.snapshots.first(where: { $0.name == snapname }) else {
-                        throw CLIFailure.die("snapshot '\(snapname)' does not exist")
-                    }
-                    return GuestListText.config(snapshot.config)
-                })
-            },
-            "set": Verb(positional: ["vmid"], options: nil) { call in
-                let vmid = try call.vmid()
-                let change = ApiRoutes.configChange(call.options)
-                try call.context.store.modify { cluster in
-                    try GuestOperations.applyConfig(change, vmid, call.kind, node: call.node, cluster: &cluster)
-                }
-                return .text("")
-            },
-            "destroy": Verb(positional: ["vmid"], options: ["purge", "destroy-unreferenced-disks", "skiplock"]) { call in
-                .task(try call.context.runWorker(GuestOperations.destroy(
-                    try call.vmid(), call.kind, node: call.node, purge: try call.options.flag("purge") ?? false,
-                    unreferencedDisks: try call.options.flag("destroy-unreferenced-disks") ?? false)))
-            },
-            "clone": Verb(positional: ["vmid", "newid"], options: ["name", "hostname", "description", "full", "target", "storage", "snapname", "pool", "format", "bwlimit"]) { call in
-                let request = GuestOperations.CloneRequest(
-                    newid: try call.vmid("newid"), name: call.options.value(call.kind == .qemu ? "name" : "hostname"),
-                    description: call.options.value("description"), full: try call.options.flag("full"),
-                    target: call.options.value("target"), storage: call.options.value("storage"),
-                    snapname: try call.options.value("snapname").map { text throws(CLIFailure) in try Values.snapshotName(text) },
-                    pool: call.options.value("pool"))
-                return .task(try call.context.runWorker(GuestOperations.clone(try call.vmid(), call.kind, node: call.node, request)))
-            },
-            "snapshot": Verb(positional: ["vmid", "snapname"], options: kind == .qemu ? ["description", "vmstate"] : ["description"]) { call in
-                let name = try Values.snapshotName(call.positional["snapname"] ?? "")
-                return .task(try call.context.runWorker(GuestOperations.snapshot(
-                    try call.vmid(), call.kind, node: call.node, name: name, description: call.options.value("description"),
-                    vmstate: try call.options.flag("vmstate") ?? false, now: call.context.now)))
-            },
-            "listsnapshot": Verb(positional: ["vmid"], options: []) { call in
-                let vmid = try call.vmid()
-                return .text(try call.context.store.read { cluster in
-                    GuestListText.snapshotTree(cluster.guests[try GuestOperations.locate(cluster, vmid, call.kind, on: call.node)])
-                })
-            },
-            "rollback": Verb(positional: ["vmid", "snapname"], options: ["start"]) { call in
-                let name = try Values.snapshotName(call.positional["snapname"] ?? "")
-                return .task(try call.context.runWorker(GuestOperations.rollback(
-                    try call.vmid(), call.kind, node: call.node, name: name, start: try call.options.flag("start") ?? false)))
-            },
-            "delsnapshot": Verb(positional: ["vmid", "snapname"], options: ["force"]) { call in
-                let name = try Values.snapshotName(call.positional["snapname"] ?? "")
-                return .task(try call.context.runWorker(GuestOperations.deleteSnapshot(try call.vmid(), call.kind, node: call.node, name: name)))
-            },
-            "create": Verb(positional: kind == .qemu ? ["vmid"] : ["vmid", "ostemplate"], options: nil) { call in
-                .task(try call.context.runWorker(GuestOperations.create(
-                    try call.vmid(), call.kind, node: call.node, ostemplate: call.positional["ostemplate"],
-                    options: call.options.remaining(excluding: []))))
-            },
-        ]
-        for action in GuestOperations.PowerAction.allCases where action.exists(for: kind) {
-            table[action.rawValue] = Verb(positional: ["vmid"], options: ["skiplock", "timeout", "forceStop", "keepActive", "overrule-shutdown", "todisk", "nocheck", "statestorage"]) { call in
-                .task(try call.context.runWorker(GuestOperations.power(action, try call.vmid(), call.kind, node: call.node, now: call.context.now)))
-            }
-        }
-        return table
+        SimulatedFeatures.all.reduce(into: [:]) { table, feature in table.merge(feature.verbs(kind)) { first, _ in first } }
     }
 
     static let tables: [GuestKind: [String: Verb]] = [.qemu: verbs(.qemu), .lxc: verbs(.lxc)]

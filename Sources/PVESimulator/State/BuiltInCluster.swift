@@ -75,6 +75,7 @@ extension SimulatedCluster {
         for guest in cluster.guests {
             cluster.allocateDisks(of: guest)
         }
+        cluster.tasks = Tasks.history
         return cluster
     }
 

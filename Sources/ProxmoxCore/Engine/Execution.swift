@@ -17,7 +17,7 @@ public struct TaskReport: Codable, Hashable, Sendable {
     }
 }
 
-/// What running one intent did: the commands that ran (or would run, for a dry run), the family
+/// What running one change did: the commands that ran (or would run, for a dry run), the family
 /// that carried it, notes on choices made (fallback, node routing), the main command's output, and
 /// the task's end.
 public struct Execution: Sendable {
@@ -57,4 +57,14 @@ public struct OperationOptions: Sendable {
 /// node they run on. Nil when that node cannot be reached directly.
 public protocol NodeRunnerProvider: Sendable {
     func runner(for node: NodeName, address: String?) async -> (any CommandRunner)?
+}
+
+extension TaskReport {
+    public static let schema = ResultSchema.object([
+        .string("upid", "Task id; none under qm or pct"),
+        .choice("status", ["running", "stopped"], "running if not waited for or timed out", required: true),
+        .string("exitstatus", "OK, WARNINGS: n, or the error"),
+        .strings("log", "Last log lines (up to 10)", required: true),
+        .boolean("waited", "The call waited", required: true),
+    ])
 }

@@ -36,31 +36,48 @@ public struct ProxmoxEngine: Sendable {
 
     // MARK: Reads
 
+    /// Runs a read: the family `transport` picks, its parser; an unparseable answer counts as "ran
+    /// nothing useful" and may fall back to the other family once.
+    public func read<Operation: ReadOperation>(_ operation: Operation, transport: TransportPreference = .auto) async throws
+        -> Outcome<Operation.Value> {
+        var notes: [String] = []
+        var command = operation.command(for: operation.family(for: transport))
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let output = try await runChecked(command)
+                do {
+                    return Outcome(value: try operation.parse(output, family: command.family), command: command, notes: notes)
+                } catch {
+                    throw ProxmoxError.unparseableOutput(command: command.program, detail: error.detail)
+                }
+            } catch let error as ProxmoxError {
+                guard attempt == 1, let other = fallbackCommand(for: operation, isRead: true, after: command, error: error) else { throw error }
+                notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
+                command = other
+            }
+        }
+    }
+
     /// All nodes of the cluster.
     public func listNodes(transport: TransportPreference = .auto) async throws -> Outcome<[NodeSummary]> {
-        try await read(.listNodes, transport: transport, parse: NodeSummary.parseList)
+        try await read(ListNodes(), transport: transport)
     }
 
     /// All guests of the cluster, filtered by kind and node when given.
     public func listGuests(kind: GuestKind? = nil, node: NodeName? = nil,
                            transport: TransportPreference = .auto) async throws -> Outcome<[GuestSummary]> {
-        var outcome = try await read(.listGuests(kind: kind, node: node), transport: transport,
-                                     parse: GuestSummary.parseList)
-        outcome.value.removeAll { guest in
-            (kind != nil && guest.type != kind) || (node != nil && guest.node != node?.value)
-        }
-        return outcome
+        try await read(ListGuests(kind: kind, node: node), transport: transport)
     }
 
     public func nodeStatus(_ node: NodeName, transport: TransportPreference = .auto) async throws -> Outcome<NodeStatusReport> {
-        try await read(.nodeStatus(node), transport: transport) { document throws(ParseFailure) in
-            try NodeStatusReport.parse(document, node: node.value)
-        }
+        try await read(NodeStatus(node), transport: transport)
     }
 
     /// Quorum and membership, with each online node's PVE version.
     public func clusterStatus(transport: TransportPreference = .auto) async throws -> Outcome<ClusterStatusReport> {
-        var outcome = try await read(.clusterStatus, transport: transport, parse: ClusterStatusReport.parse)
+        var outcome = try await read(ClusterStatus(), transport: transport)
         let versions = await withTaskGroup(of: (Int, String?).self) { group in
             for (index, member) in outcome.value.nodes.enumerated() where member.online {
                 guard let name = try? NodeName(member.name) else { continue }
@@ -72,55 +89,21 @@ public struct ProxmoxEngine: Sendable {
         return outcome
     }
 
-    /// The next free guest id (Proxmox prints it as a string, the schema says integer: both parse).
+    /// The next free guest id.
     public func nextID() async throws -> VMID {
-        let outcome = try await read(.nextID, transport: .api) { document throws(ParseFailure) in
-            guard let number = document.intValue, let vmid = try? VMID(Int(number)) else { throw ParseFailure("not a VM id") }
-            return vmid
-        }
-        return outcome.value
+        try await read(NextFreeID(), transport: .api).value
     }
 
     public func storageList(node: NodeName?, transport: TransportPreference = .auto) async throws -> Outcome<[StorageSummary]> {
-        try await read(.storageList(node: node), transport: transport) { document throws(ParseFailure) in
-            if let node { try StorageSummary.parseNodeList(document, node: node.value) } else { try StorageSummary.parseResources(document) }
-        }
-    }
-
-    public func storageContent(node: NodeName, storage: StorageID, content: String?,
-                               transport: TransportPreference = .auto) async throws -> Outcome<[StorageVolume]> {
-        try await read(.storageContent(node: node, storage: storage, content: content), transport: transport,
-                       parse: StorageVolume.parseList)
+        try await read(StorageList(node: node), transport: transport)
     }
 
     public func snapshots(_ guest: GuestRef, transport: TransportPreference = .auto) async throws -> Outcome<[SnapshotEntry]> {
-        try await readEither(.snapshotList(guest), transport: transport,
-                             json: SnapshotEntry.parseList, text: SnapshotEntry.parseTree)
+        try await read(SnapshotList(guest), transport: transport)
     }
 
     public func config(_ guest: GuestRef, transport: TransportPreference = .auto) async throws -> Outcome<GuestConfig> {
-        try await readEither(.configGet(guest), transport: transport, json: GuestConfig.parse, text: GuestConfig.parseText)
-    }
-
-    /// A read: pvesh JSON, or qm/pct text when that family ran.
-    private func readEither<Value: Sendable>(
-        _ intent: Intent, transport: TransportPreference,
-        json: @escaping (JSONValue) throws(ParseFailure) -> Value,
-        text: @escaping (String) throws(ParseFailure) -> Value
-    ) async throws -> Outcome<Value> {
-        try await read(intent, transport: transport, parseOutput: { command, output throws(ParseFailure) in
-            if command.family == .cli { return try text(output.stdoutText) }
-            return try json(try Self.document(output))
-        })
-    }
-
-    private func read<Value: Sendable>(
-        _ intent: Intent, transport: TransportPreference,
-        parse: @escaping (JSONValue) throws(ParseFailure) -> Value
-    ) async throws -> Outcome<Value> {
-        try await read(intent, transport: transport, parseOutput: { _, output throws(ParseFailure) in
-            try parse(try Self.document(output))
-        })
+        try await read(ConfigGet(guest), transport: transport)
     }
 
     static func document(_ output: CommandOutput) throws(ParseFailure) -> JSONValue {
@@ -129,60 +112,34 @@ public struct ProxmoxEngine: Sendable {
         }
     }
 
-    /// Runs a read; an unparseable answer counts as "ran nothing useful" and may fall back once.
-    private func read<Value: Sendable>(
-        _ intent: Intent, transport: TransportPreference,
-        parseOutput: @escaping (Command, CommandOutput) throws(ParseFailure) -> Value
-    ) async throws -> Outcome<Value> {
-        let family = TransportRouter.family(for: intent, preference: transport)
-        var notes: [String] = []
-        var command = CommandBuilder.command(for: intent, family: family)
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                let output = try await runChecked(command)
-                do {
-                    return Outcome(value: try parseOutput(command, output), command: command, notes: notes)
-                } catch {
-                    throw ProxmoxError.unparseableOutput(command: command.program, detail: error.detail)
-                }
-            } catch let error as ProxmoxError {
-                guard attempt == 1, let other = fallbackCommand(for: intent, after: command, error: error) else { throw error }
-                notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
-                command = other
-            }
-        }
-    }
-
     // MARK: Changes
 
-    /// Runs a mutating intent: builds, routes to the right node, runs, and waits for its task.
+    /// Runs a change: builds, routes to the right node, runs, and waits for its task.
     /// When the calling task is cancelled, the wait ends at once with ``ProxmoxError/cancelled(upid:node:)``
     /// naming the task that continues on the host.
-    public func perform(_ intent: Intent, options: OperationOptions) async throws -> Execution {
+    public func perform<Operation: ChangeOperation>(_ operation: Operation, options: OperationOptions) async throws -> Execution {
         let started = ContinuousClock.now
         let found = TaskSighting()
         do {
-            return try await performWatched(intent, options: options, started: started, found: found)
+            return try await performWatched(operation, options: options, started: started, found: found)
         } catch is CancellationError {
             // Not inheriting the cancellation: one quick read to name the task that goes on.
-            let upid = await Task { await self.activeTask(of: intent) }.value
+            let upid = await Task { await self.activeTask(of: operation) }.value
             throw ProxmoxError.cancelled(upid: (found.upid ?? upid)?.description, node: (found.upid ?? upid)?.node)
         }
     }
 
-    private func performWatched(_ intent: Intent, options: OperationOptions, started: ContinuousClock.Instant,
+    private func performWatched<Operation: ChangeOperation>(_ operation: Operation, options: OperationOptions, started: ContinuousClock.Instant,
                                 found: TaskSighting) async throws -> Execution {
-        var family = TransportRouter.family(for: intent, preference: options.transport)
+        var family = operation.family(for: options.transport)
         var notes: [String] = []
         if family == .cli && !options.wait {
             family = .api
             notes.append("wait: false needs the pvesh form: qm/pct always wait for their task")
         }
-        var command = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: family), intent, options)
+        var command = Self.withTaskTimeout(operation.command(for: family), operation, options)
         var target: (runner: any CommandRunner, node: String?) = (runner, nil)
-        if command.family == .cli, let node = intent.node {
+        if command.family == .cli, let node = operation.guest?.node {
             switch try await cliRunner(for: node) {
             case let .here(runner):
                 target = (runner, nil)
@@ -190,7 +147,7 @@ public struct ProxmoxEngine: Sendable {
                 target = (runner, node.value)
             case let .unreachable(reason):
                 // Never run qm on the wrong node: use the API, which reaches any node by path.
-                command = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: .api), intent, options)
+                command = Self.withTaskTimeout(operation.apiCommand, operation, options)
                 notes.append("guest is on node \(node), which could not be reached directly (\(reason)); ran the pvesh form through the connected node instead")
             }
         }
@@ -203,38 +160,37 @@ public struct ProxmoxEngine: Sendable {
         var output: CommandOutput
         do {
             CommandJournal.current?.record(command)
-            output = try await watched(command, on: target.runner, intent: intent, options: options, started: started, found: found)
+            output = try await watched(command, on: target.runner, operation: operation, options: options, started: started, found: found)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(command, output) }
         } catch let error as ProxmoxError {
             let other: Command
             if let node = target.node, case .notStarted = error {
                 // The guest's node could not be reached: never run qm elsewhere; the API reaches it by path.
-                other = Self.withTaskTimeout(CommandBuilder.command(for: intent, family: .api), intent, options)
+                other = Self.withTaskTimeout(operation.apiCommand, operation, options)
                 notes.append("node \(node) could not be reached (\(error)); ran the pvesh form through the connected node instead")
             } else {
-                guard let fallback = fallbackCommand(for: intent, after: command, error: error) else { throw error }
-                other = Self.withTaskTimeout(fallback, intent, options)
+                guard let fallback = fallbackCommand(for: operation, isRead: false, after: command, error: error) else { throw error }
+                other = Self.withTaskTimeout(fallback, operation, options)
                 notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
             }
             command = other
             commands.append(other)
             CommandJournal.current?.record(other)
-            output = try await watched(other, on: runner, intent: intent, options: options, started: started, found: found)
+            output = try await watched(other, on: runner, operation: operation, options: options, started: started, found: found)
             if output.exitStatus != 0 { throw ErrorClassifier.classify(other, output) }
             target = (runner, nil)
         }
         if let node = target.node { notes.append("ran on node \(node) (qm/pct act only on the node they run on)") }
-        if intent.startsTask { await directory.invalidate() }
+        await directory.invalidate()
         var execution = Execution(commands: commands, family: command.family, notes: notes, output: output, task: nil,
                                   dryRun: false, ranOnNode: target.node)
-        guard intent.startsTask else { return execution }
+        if operation.effect == .synchronous { return execution }  // e.g. PUT config: no task
         if command.family == .cli {
             // qm/pct ran the worker in the foreground and exited 0: the task succeeded.
             execution.task = TaskReport(upid: nil, status: "stopped", exitstatus: "OK",
                                         log: Self.tail(output.stdoutText.split(separator: "\n").map(String.init)), waited: true)
             return execution
         }
-        if case .configSet = intent { return execution }  // PUT config: synchronous, no task
         let stdout = output.stdoutText
         let upid = try Self.parsing("pvesh") { () throws(ParseFailure) in try UPID.fromPveshOutput(stdout) }
         guard options.wait else {
@@ -259,7 +215,7 @@ public struct ProxmoxEngine: Sendable {
     /// Runs a command so that the caller's cancellation ends the wait at once, and, when progress is
     /// wanted, reports the guest's running task (found among its active tasks) about once a second:
     /// pvesh and qm run the worker in the foreground, so the task exists only on the host meanwhile.
-    func watched(_ command: Command, on runner: any CommandRunner, intent: Intent, options: OperationOptions,
+    func watched(_ command: Command, on runner: any CommandRunner, operation: some ChangeOperation, options: OperationOptions,
                  started: ContinuousClock.Instant, found: TaskSighting) async throws -> CommandOutput {
         let work = Task { try await runner.run(command) }
         let watcher = options.progress.map { progress in
@@ -267,7 +223,7 @@ public struct ProxmoxEngine: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.progressInterval)
                     if Task.isCancelled { break }
-                    if found.upid == nil { found.upid = await activeTask(of: intent) }
+                    if found.upid == nil { found.upid = await activeTask(of: operation) }
                     var line: String?
                     if let upid = found.upid { line = await lastLogLine(upid) }
                     await progress(TaskProgress(upid: found.upid?.description, state: "running", elapsed: .now - started, lastLine: line))
@@ -278,24 +234,21 @@ public struct ProxmoxEngine: Sendable {
         return try await CancellableWait.value(of: work)
     }
 
-    /// The newest running task of the intent's guest, if any (a read; failures mean "not found").
-    func activeTask(of intent: Intent) async -> UPID? {
-        guard let vmid = intent.taskVMID, let node = intent.node ?? intent.guest?.node else { return nil }
-        guard let output = try? await runChecked(CommandBuilder.command(for: .activeTasks(node: node, vmid: vmid), family: .api)),
-              let entries = (try? Self.document(output))?.arrayValue else { return nil }
-        return entries.lazy.compactMap { $0["upid"]?.stringValue.flatMap { try? UPID(parsing: $0) } }.first
+    /// The newest running task of the operation's guest, if any (a read; failures mean "not found").
+    func activeTask(of operation: some ChangeOperation) async -> UPID? {
+        guard let guest = operation.guest else { return nil }
+        return (try? await read(ActiveTasks(node: guest.node, vmid: guest.vmid), transport: .api))?.value.first
     }
 
     /// The last non-empty line of a task's log (a read; nil on failure).
     func lastLogLine(_ upid: UPID) async -> String? {
-        let command = CommandBuilder.command(for: .taskLog(upid, start: 0, limit: 500), family: .api)
-        guard let output = try? await runChecked(command), let lines = try? TaskStatus.parseLog(try Self.document(output)) else { return nil }
+        guard let lines = try? await read(TaskLogRead(upid, start: 0, limit: 500), transport: .api).value else { return nil }
         return lines.last { !$0.isEmpty }
     }
 
     /// A task-starting command may run as long as the call is willing to wait for its task.
-    static func withTaskTimeout(_ command: Command, _ intent: Intent, _ options: OperationOptions) -> Command {
-        guard intent.startsTask else { return command }
+    static func withTaskTimeout(_ command: Command, _ operation: some ChangeOperation, _ options: OperationOptions) -> Command {
+        guard operation.effect == .task else { return command }
         var longer = command
         longer.timeout = options.timeout
         return longer
@@ -306,7 +259,7 @@ public struct ProxmoxEngine: Sendable {
     public func waitForTask(_ upid: UPID, timeout: Duration, started: ContinuousClock.Instant = .now,
                             progress: ProgressHandler? = nil) async throws -> (TaskReport, [Command]) {
         let deadline = ContinuousClock.now + timeout
-        let statusCommand = CommandBuilder.command(for: .taskStatus(upid), family: .api)
+        let statusCommand = TaskStatusRead(upid).apiCommand
         var status: TaskStatus
         var delay = pollInterval
         while true {
@@ -320,7 +273,7 @@ public struct ProxmoxEngine: Sendable {
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }
-        let logCommand = CommandBuilder.command(for: .taskLog(upid, start: 0, limit: 500), family: .api)
+        let logCommand = TaskLogRead(upid, start: 0, limit: 500).apiCommand
         let logOutput = try await runner.run(logCommand)
         let log = (try? TaskStatus.parseLog(try Self.document(logOutput))) ?? []
         let report = TaskReport(upid: upid.description, status: status.status, exitstatus: status.exitstatus,
@@ -340,14 +293,14 @@ public struct ProxmoxEngine: Sendable {
     /// The other family's command, when the first attempt provably ran nothing: the program was
     /// missing, the connection failed before exec, or (for reads) the output was unusable. Never
     /// after Proxmox itself refused, or when a change may have happened.
-    func fallbackCommand(for intent: Intent, after command: Command, error: ProxmoxError) -> Command? {
+    func fallbackCommand(for operation: some ProxmoxOperation, isRead: Bool, after command: Command, error: ProxmoxError) -> Command? {
         guard fallback else { return nil }
         switch error {
         case .commandNotFound, .notStarted: break
-        case .unparseableOutput where intent.isReadOnly: break
+        case .unparseableOutput where isRead: break
         default: return nil
         }
-        let other = CommandBuilder.command(for: intent, family: command.family == .cli ? .api : .cli)
+        let other = operation.command(for: command.family == .cli ? .api : .cli)
         return other == command ? nil : other
     }
 
@@ -432,19 +385,13 @@ public struct ProxmoxEngine: Sendable {
 
     func membership() async throws -> ClusterStatusReport {
         try await directory.membership {
-            let output = try await runChecked(CommandBuilder.command(for: .clusterStatus, family: .api))
-            return try Self.parsing("pvesh") { () throws(ParseFailure) in try ClusterStatusReport.parse(try Self.document(output)) }
+            try await read(ClusterStatus(), transport: .api).value
         }
     }
 
     func clusterSnapshot() async throws -> ClusterDirectory.Snapshot {
         try await directory.current {
-            let command = CommandBuilder.pvesh("get", "/cluster/resources")
-            let output = try await runChecked(command)
-            let document = try Self.parsing("pvesh") { () throws(ParseFailure) in try Self.document(output) }
-            let guests = try Self.parsing("pvesh") { () throws(ParseFailure) in try GuestSummary.parseList(document) }
-            let nodes = (document.arrayValue ?? []).filter { $0["type"]?.stringValue == "node" }.compactMap { $0["node"]?.stringValue }
-            return (guests, nodes.sorted())
+            try await read(ClusterResources(), transport: .api).value
         }
     }
 

@@ -3,6 +3,8 @@
 
 /// A storage id (`pve-storage-id`): `^[a-z][a-z0-9\-_.]*[a-z0-9]$`, case-insensitive, at least 2 characters.
 public struct StorageID: Hashable, Sendable, CustomStringConvertible {
+    /// The rule as a JSON Schema pattern (the check itself is ASCII, case-insensitive).
+    public static let pattern = "^[a-zA-Z][a-zA-Z0-9._-]*[a-zA-Z0-9]$"
     public let value: String
     public init(_ text: String, field: String = "storage") throws(ProxmoxError) {
         guard Ascii.isWord(text, length: 2...64, first: Ascii.isLetter, inner: "-_.", last: Ascii.isLetterOrDigit) else {
@@ -30,9 +32,12 @@ public struct ConfigKey: Hashable, Sendable, CustomStringConvertible {
 
 /// A snapshot name: a config id of at most 40 characters; `current` names the live state and is refused.
 public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
+    /// The rule as a JSON Schema pattern, and the longest name.
+    public static let pattern = "^[a-zA-Z][a-zA-Z0-9_-]+$"
+    public static let maxLength = 40
     public let value: String
     public init(_ text: String, field: String = "snapshot") throws(ProxmoxError) {
-        guard text.count <= 40, ConfigKey.isValid(text) else {
+        guard text.count <= Self.maxLength, ConfigKey.isValid(text) else {
             throw .invalidArgument(field: field, reason: "'\(text.prefix(64))' is not a snapshot name (2-40 characters: a letter, then letters, digits, '_' or '-')")
         }
         guard text.lowercased() != "current" else {

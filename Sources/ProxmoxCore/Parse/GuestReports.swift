@@ -86,7 +86,7 @@ public struct GuestConfig: Codable, Hashable, Sendable {
         var options: [String: String] = [:]
         for (key, value) in fields where key != "digest" {
             switch value {
-            case let .double(number): options[key] = PerlJSONStyle.perlNumber(number)
+            case let .double(number): options[key] = JSONValue.numberText(number)
             case let .bool(flag): options[key] = flag ? "1" : "0"
             case .array, .object, .null: continue  // raw lxc.* pairs and the like
             default: options[key] = value.stringValue
@@ -159,5 +159,21 @@ extension UPID {
             text = last.trimmingCharacters(in: .whitespaces)
         }
         return try UPID(parsing: text)
+    }
+}
+
+extension SnapshotEntry {
+    public static let schema = ResultSchema.object([
+        .string("name", "Snapshot name; current = the live state", required: true),
+        .string("parent", "Snapshot it was taken after"),
+        .string("description", "Description", required: true),
+        .integer("snaptime", "Taken, seconds since epoch; absent for current"),
+        .boolean("vmstate", "RAM state saved", required: true),
+        .boolean("current", "The live state, not a snapshot", required: true),
+    ])
+
+    public var line: String {
+        current ? "current (live state)\(parent.map { ", after \($0)" } ?? "")"
+            : "\(name)\(parent.map { " (after \($0))" } ?? "")\(description.isEmpty ? "" : ": \(description)")"
     }
 }

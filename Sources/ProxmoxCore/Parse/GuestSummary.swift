@@ -94,3 +94,35 @@ extension GuestSummary {
         return text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }).map(String.init)
     }
 }
+
+extension GuestSummary {
+    /// The output schema of one guest, shared by every tool and resource that lists guests.
+    public static let schema = ResultSchema.object([
+        .integer("vmid", "Guest id", required: true),
+        .string("name", "Name or hostname"),
+        .string("node", "Node", required: true),
+        .string("status", "running, stopped, paused...", required: true),
+        .choice("type", ["qemu", "lxc"], "VM or container", required: true),
+        .boolean("template", "Is a template", required: true),
+        .strings("tags", "Tags", required: true),
+        .string("lock", "Lock held by a task: backup, migrate..."),
+        .number("cpu", "CPU use, fraction of maxcpu"),
+        .number("maxcpu", "vCPUs"),
+        .integer("mem", "RAM used, bytes"),
+        .integer("maxmem", "RAM size, bytes"),
+        .integer("disk", "Root disk used, bytes"),
+        .integer("maxdisk", "Root disk size, bytes"),
+        .integer("uptime", "Up, seconds"),
+    ])
+
+    /// One line for people: id, name, status, node, usage.
+    public var line: String {
+        var line = "\(vmid)  \(name ?? "-")  \(status)  on \(node)"
+        if template { line += "  (template)" }
+        if let cpu, let maxcpu, status == "running" { line += "  cpu \(Render.percent(cpu)) of \(Render.count(maxcpu))" }
+        if let maxmem { line += status == "running" ? "  mem \(Render.gib(mem ?? 0))/\(Render.gib(maxmem)) GiB" : "  mem \(Render.gib(maxmem)) GiB" }
+        if !tags.isEmpty { line += "  tags \(tags.joined(separator: ","))" }
+        if let lock { line += "  locked (\(lock))" }
+        return line
+    }
+}

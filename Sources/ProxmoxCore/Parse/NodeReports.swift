@@ -156,3 +156,90 @@ public struct StorageVolume: Codable, Hashable, Sendable {
         }
     }
 }
+
+extension NodeStatusReport.Usage {
+    static func field(_ name: String, _ what: String) -> Field {
+        .object(name, "\(what), bytes", [.integer("used", "Used", required: true), .integer("total", "Total", required: true),
+                                          .integer("free", "Free", required: true)])
+    }
+}
+
+extension NodeStatusReport {
+    public static let schema = ResultSchema.object([
+        .string("node", "Node name", required: true),
+        .number("cpu", "CPU use, fraction of all threads (0-1)"),
+        .integer("cpus", "CPU threads"),
+        .string("cpuModel", "CPU model"),
+        Usage.field("memory", "Memory"), Usage.field("swap", "Swap"), Usage.field("rootfs", "Root filesystem"),
+        .integer("uptime", "Seconds since boot"),
+        .numbers("loadavg", "Load average over 1, 5 and 15 minutes", required: true),
+        .string("kernel", "Running kernel release"),
+        .string("pveversion", "pve-manager/<version>/<build>"),
+    ])
+
+    public var line: String {
+        var text = "\(node): cpu \(Render.percent(cpu ?? 0)) of \(cpus ?? 0)"
+        if let memory { text += ", mem \(Render.gib(memory.used))/\(Render.gib(memory.total)) GiB" }
+        if let rootfs { text += ", root \(Render.gib(rootfs.used))/\(Render.gib(rootfs.total)) GiB" }
+        if let uptime { text += ", up \(Render.duration(uptime))" }
+        if !loadavg.isEmpty { text += ", load \(loadavg.map { String($0) }.joined(separator: " "))" }
+        if let pveversion { text += ", \(pveversion)" }
+        return text
+    }
+}
+
+extension ClusterStatusReport {
+    public static let schema = ResultSchema.object([
+        .string("name", "Cluster name; absent on a standalone node"),
+        .boolean("quorate", "Has quorum (changes are possible)", required: true),
+        .list("nodes", "Members", ResultSchema.object([
+            .string("name", "Node name", required: true),
+            .boolean("online", "Online", required: true),
+            .boolean("local", "The node this server is connected to", required: true),
+            .string("ip", "Cluster address"),
+            .integer("nodeid", "Corosync node id"),
+            .string("pveversion", "pve-manager/<version>/<build>, when the node answered"),
+        ]), required: true),
+    ])
+
+    public var text: String {
+        "\(name ?? "standalone node"): \(quorate ? "quorate" : "NOT QUORATE"), \(nodesOnline)/\(nodes.count) nodes online\n"
+            + nodes.map { "\($0.name)  \($0.online ? "online" : "offline")\($0.local ? " (connected)" : "")\($0.pveversion.map { "  \($0)" } ?? "")" }
+            .joined(separator: "\n")
+    }
+}
+
+extension StorageSummary {
+    public static let schema = ResultSchema.object([
+        .string("storage", "Storage id", required: true),
+        .string("node", "Node", required: true),
+        .string("type", "Plugin: dir, lvmthin, zfspool, nfs, cifs, cephfs, rbd, pbs, ...", required: true),
+        .strings("content", "Content types: images, rootdir, iso, vztmpl, backup, snippets, import", required: true),
+        .boolean("shared", "Same storage on every node", required: true),
+        .boolean("active", "Enabled and reachable", required: true),
+        .integer("used", "Used, bytes"),
+        .integer("total", "Size, bytes"),
+        .integer("available", "Free, bytes"),
+    ])
+
+    public var line: String {
+        "\(node)/\(storage)  \(type)  \(content.joined(separator: ","))\(shared ? "  shared" : "")"
+            + (total.map { total in "  \(Render.gib(used ?? 0))/\(Render.gib(total)) GiB" } ?? "")
+    }
+}
+
+extension StorageVolume {
+    public static let schema = ResultSchema.object([
+        .string("volid", "Volume id, storage:path", required: true),
+        .string("content", "iso, vztmpl, backup, images, rootdir, snippets or import", required: true),
+        .string("format", "raw, qcow2, iso, tar.zst, vma.zst, ..."),
+        .integer("size", "Size, bytes"),
+        .integer("ctime", "Created, seconds since epoch"),
+        .integer("vmid", "Guest it belongs to"),
+        .string("notes", "Notes (backups)"),
+    ])
+
+    public var line: String {
+        "\(volid)  \(content)\(size.map { "  \(Render.gib($0)) GiB" } ?? "")\(vmid.map { "  guest \($0)" } ?? "")"
+    }
+}

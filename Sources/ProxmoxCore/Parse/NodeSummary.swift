@@ -66,3 +66,26 @@ public struct ParseFailure: Error, Equatable, Sendable {
     public let detail: String
     public init(_ detail: String) { self.detail = detail }
 }
+
+extension NodeSummary {
+    public static let schema = ResultSchema.object([
+        .string("node", "Node name", required: true),
+        .string("status", "online, offline or unknown", required: true),
+        .number("cpu", "CPU use, fraction of all threads (0-1)"),
+        .integer("maxcpu", "CPU threads"),
+        .integer("mem", "Memory used, bytes"),
+        .integer("maxmem", "Memory total, bytes"),
+        .integer("disk", "Root filesystem used, bytes"),
+        .integer("maxdisk", "Root filesystem size, bytes"),
+        .integer("uptime", "Seconds since boot"),
+        .string("level", "Subscription level (empty: none)"),
+    ])
+
+    public var line: String {
+        var line = "\(node)  \(status)"
+        if let cpu, let maxcpu { line += "  cpu \(Render.percent(cpu)) of \(maxcpu)" }
+        if let mem, let maxmem { line += "  mem \(Render.gib(mem))/\(Render.gib(maxmem)) GiB" }
+        if let uptime, uptime > 0 { line += "  up \(Render.duration(uptime))" }
+        return line
+    }
+}

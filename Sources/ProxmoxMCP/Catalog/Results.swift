@@ -22,6 +22,10 @@ enum Structured {
         }
     }
 
+    static func guestFields(_ guest: GuestRef) -> [String: Value] {
+        ["vmid": .int(guest.vmid.value), "node": .string(guest.node.value), "type": .string(guest.kind.rawValue)]
+    }
+
     /// A read's result: its fields, the family that ran, the command line, notes.
     static func read<V>(_ fields: [String: Value], outcome: Outcome<V>, environment: ToolEnvironment) -> Value {
         var object = fields

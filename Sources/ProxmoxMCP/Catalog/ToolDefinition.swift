@@ -1,5 +1,6 @@
 import MCP
 import ProxmoxCore
+import Synchronization
 
 /// What every tool call can use: the engine, the configured default transport, and whether the
 /// cluster behind it is the simulator (then every answer says so).
@@ -19,10 +20,12 @@ public struct ToolEnvironment: Sendable {
     public let protectedVMIDs: Set<Int>
     /// Where changing calls are recorded, when configured.
     public let auditLog: AuditLog?
+    /// The toolsets that are on (the `toolsets` setting, plus those switched on in this session).
+    public let toolsets: ToolsetSelection
 
     public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
                 defaultNode: String? = nil, taskTimeout: Duration = .seconds(300), readOnly: Bool = false,
-                protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil) {
+                protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil, toolsets: ToolsetSelection = ToolsetSelection()) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
@@ -32,11 +35,14 @@ public struct ToolEnvironment: Sendable {
         self.readOnly = readOnly
         self.protectedVMIDs = protectedVMIDs
         self.auditLog = auditLog
+        self.toolsets = toolsets
     }
 
-    /// The tools this server offers under its policy: all, or only the read-only ones.
+    /// The tools this server offers now: those of the toolsets that are on, and under readOnly
+    /// only the ones that change nothing.
     public var tools: [ToolDefinition] {
-        readOnly ? ToolCatalog.all.filter(\.isReadOnly) : ToolCatalog.all
+        let on = toolsets.enabled
+        return ToolCatalog.all.filter { on.contains($0.toolset) && (!readOnly || $0.isReadOnly) }
     }
 }
 
@@ -47,22 +53,39 @@ public struct ToolOutput: Sendable {
     public var structured: Value
 }
 
-/// One entry of the tool catalog: everything MCP shows about a tool and how a call runs.
+/// One entry of the tool catalog: everything MCP shows about a tool and how a call runs. Its
+/// arguments and its result fields are declared once (``Argument``, ``Field``); the schemas follow.
 public struct ToolDefinition: Sendable {
     public let name: String
     public let title: String
     public let description: String
-    /// JSON Schema properties of the arguments, by name.
-    public let properties: [String: Value]
-    public let required: [String]
+    let arguments: [AnyArgument]
     public let annotations: Tool.Annotations
-    /// JSON Schema of `structuredContent` of a successful call (``OutputSchemas``).
+    /// JSON Schema of `structuredContent` of a successful call: every field it can carry.
     public let outputSchema: Value
     /// Create, clone and delete tools: refused in safe mode.
     public var createsOrDeletes: Bool = false
     /// When a call would disturb a protected guest (its `vmid`).
     public var protection: GuestProtection = .never
-    let run: @Sendable (ToolArguments, ToolEnvironment) async throws -> ToolOutput
+    /// The toolset it belongs to (set by its ``Toolset``).
+    public internal(set) var toolset = ""
+    let run: @Sendable (ToolCall) async throws -> ToolOutput
+
+    init(name: String, title: String, description: String, arguments: [AnyArgument], annotations: Tool.Annotations,
+         output: [Field], run: @escaping @Sendable (ToolCall) async throws -> ToolOutput) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.arguments = arguments
+        self.annotations = annotations
+        outputSchema = Structured.mcpValue(ResultSchema.object(output))
+        self.run = run
+    }
+
+    /// JSON Schema properties of the arguments, by name.
+    public var properties: [String: Value] { Dictionary(arguments.map { ($0.name, $0.property) }) { _, last in last } }
+    /// The arguments a call must give.
+    public var required: [String] { arguments.filter(\.isRequired).map(\.name) }
 
     /// Changes nothing, whatever its arguments.
     public var isReadOnly: Bool { annotations.readOnlyHint == true }

@@ -13,6 +13,9 @@ public struct ServerPolicy: Sendable {
     public var timeout = Duration.seconds(60)
     /// Where changing calls are logged, one JSON line each.
     public var auditLog: String?
+    /// The `toolsets` setting: toolset ids, `core` or `all`.
+    public var toolsets = ["core"]
+    public var dynamicToolsets = false
 
     public init() {}
 
@@ -22,8 +25,10 @@ public struct ServerPolicy: Sendable {
         protectedVMIDs = Set(configuration.list("protectedVmids").compactMap { Int($0) })
         defaultNode = configuration.text("defaultNode")
         fallback = configuration.flag("fallback")
-        defaultTransport = configuration.text("defaultTransport").flatMap(TransportPreference.init(rawValue:)) ?? .auto
+        defaultTransport = configuration.text("defaultTransport").flatMap { try? TransportPreference(parsing: $0) } ?? .auto
         timeout = .milliseconds(configuration.number("timeout") ?? 60_000)
         auditLog = configuration.path("auditLog")
+        toolsets = configuration.list("toolsets").isEmpty ? ["core"] : configuration.list("toolsets")
+        dynamicToolsets = configuration.flag("dynamicToolsets")
     }
 }

@@ -20,6 +20,8 @@ public enum SettingKind: Sendable, Equatable {
     case vmids
     /// `node=host` or `node=host:port`, comma-separated (an object in the config file).
     case nodeAddresses
+    /// Words from a fixed set, comma-separated (an array in the config file).
+    case words([String])
 
     /// Why `text` is not a valid value, or nil when it is.
     func problem(with text: String) -> String? {
@@ -43,6 +45,11 @@ public enum SettingKind: Sendable, Equatable {
         case .nodeAddresses:
             let bad = SettingKind.items(text).filter { SettingKind.nodeAddress($0, defaultPort: 22) == nil }
             return bad.isEmpty ? nil : "has \(bad.map { "'\($0)'" }.joined(separator: ", ")), not node=host or node=host:port"
+        case let .words(allowed):
+            let items = SettingKind.items(text)
+            if items.isEmpty { return "names none of \(allowed.joined(separator: ", "))" }
+            let bad = items.filter { !allowed.contains($0) }
+            return bad.isEmpty ? nil : "has \(bad.map { "'\($0)'" }.joined(separator: ", ")), not one of \(allowed.joined(separator: ", "))"
         }
     }
 

@@ -27,6 +27,7 @@ public enum SettingReference {
         case .nodeName: "NODE"
         case .vmids: "ID,ID"
         case .nodeAddresses: "NODE=HOST[:PORT],..."
+        case .words: "NAME,NAME"
         }
     }
 }

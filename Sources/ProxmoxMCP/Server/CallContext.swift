@@ -12,10 +12,14 @@ public struct CallContext: Sendable {
     public var progress: ProgressHandler?
     /// Asks the user a yes/no question; nil when the client cannot be asked.
     public var confirm: (@Sendable (_ message: String) async -> ConfirmationAnswer)?
+    /// Tells the client that the tool list changed (a toolset was switched on).
+    public var toolsChanged: (@Sendable () async -> Void)?
 
-    public init(progress: ProgressHandler? = nil, confirm: (@Sendable (String) async -> ConfirmationAnswer)? = nil) {
+    public init(progress: ProgressHandler? = nil, confirm: (@Sendable (String) async -> ConfirmationAnswer)? = nil,
+                toolsChanged: (@Sendable () async -> Void)? = nil) {
         self.progress = progress
         self.confirm = confirm
+        self.toolsChanged = toolsChanged
     }
 }
 

@@ -6,13 +6,22 @@ import ProxmoxCore
 enum PromptCatalog {
     struct Entry {
         let prompt: Prompt
+        /// The tools its text names: the prompt is offered only while all of them are listed.
+        let tools: [String]
         let text: @Sendable ([String: String]) -> String
+    }
+
+    /// The prompts whose tools are all listed now.
+    static func offered(_ environment: ToolEnvironment) -> [Entry] {
+        let listed = Set(environment.tools.map(\.name))
+        return entries.filter { $0.tools.allSatisfy(listed.contains) }
     }
 
     static let entries: [Entry] = [
         Entry(prompt: Prompt(name: "cluster_health_check", title: "Cluster health check",
                              description: "Quorum, nodes, storage and guests: what needs attention. Changes nothing.",
-                             arguments: [.init(name: "node", title: "Node", description: "Only this node (default: all)", required: false)])) { arguments in
+                             arguments: [.init(name: "node", title: "Node", description: "Only this node (default: all)", required: false)]),
+              tools: ["proxmox_cluster_status", "proxmox_node_status", "proxmox_storage_list", "proxmox_vm_list", "proxmox_ct_list"]) { arguments in
             let scope = arguments["node"].map { "node \($0)" } ?? "every online node"
             return """
                 Check the health of the Proxmox VE cluster and change nothing.
@@ -26,22 +35,27 @@ enum PromptCatalog {
         Entry(prompt: Prompt(name: "safe_change", title: "Safe change",
                              description: "Snapshot, change, verify, then keep or roll back a guest's change.",
                              arguments: [.init(name: "vmid", title: "Guest id", description: "The VM or container to change", required: true),
-                                         .init(name: "change", title: "Change", description: "What to change, in words", required: true)])) { arguments in
+                                         .init(name: "change", title: "Change", description: "What to change, in words", required: true)]),
+              tools: ["proxmox_vm_list", "proxmox_ct_list", "proxmox_vm_config_get", "proxmox_ct_config_get", "proxmox_vm_snapshot_create",
+                      "proxmox_ct_snapshot_create", "proxmox_vm_config", "proxmox_ct_config", "proxmox_vm_snapshot_restore",
+                      "proxmox_ct_snapshot_restore"]) { arguments in
             let vmid = arguments["vmid"] ?? "?"
             let change = arguments["change"] ?? "(no change given)"
             return """
                 Make this change to guest \(vmid) safely: \(change)
-                1. Read its state: proxmox_vm_list or proxmox_ct_list (status, node, lock) and proxmox_vm_config (keep the digest).
+                1. Read its state: proxmox_vm_list or proxmox_ct_list (status, node, lock) and proxmox_vm_config_get or proxmox_ct_config_get (keep the digest).
                 2. Take a snapshot named pre-change-<yyyymmdd-hhmm> with proxmox_vm_snapshot_create or proxmox_ct_snapshot_create, with a description of the change. Stop if it fails.
                 3. Show me the exact change as a dryRun (for config: the set/delete map and the digest from step 1) and wait for my go.
-                4. Make the change (config changes with the digest, so someone else's edit in between is refused).
+                4. Make the change (proxmox_vm_config or proxmox_ct_config with the digest, so someone else's edit in between is refused).
                 5. Verify: read the config back, check the guest's status, and ask me to check the service.
                 6. If I say it is fine, offer to delete the snapshot; if not, restore it with the snapshot_restore tool (that discards everything since) and confirm the guest is back.
                 """
         },
         Entry(prompt: Prompt(name: "capacity_review", title: "Capacity review",
                              description: "Memory, CPU and storage use and allocation per node, with where to make room. Changes nothing.",
-                             arguments: [.init(name: "node", title: "Node", description: "Only this node (default: all)", required: false)])) { arguments in
+                             arguments: [.init(name: "node", title: "Node", description: "Only this node (default: all)", required: false)]),
+              tools: ["proxmox_node_list", "proxmox_node_status", "proxmox_vm_list", "proxmox_ct_list", "proxmox_storage_list",
+                      "proxmox_storage_content"]) { arguments in
             let scope = arguments["node"].map { "node \($0)" } ?? "each node"
             return """
                 Review capacity for \(scope) and change nothing.
@@ -54,24 +68,26 @@ enum PromptCatalog {
         Entry(prompt: Prompt(name: "snapshot_restore_review", title: "Snapshot restore review",
                              description: "Before rolling a guest back: what the snapshot holds and what would be lost.",
                              arguments: [.init(name: "vmid", title: "Guest id", description: "The VM or container", required: true),
-                                         .init(name: "snapshot", title: "Snapshot", description: "The snapshot to restore", required: true)])) { arguments in
+                                         .init(name: "snapshot", title: "Snapshot", description: "The snapshot to restore", required: true)]),
+              tools: ["proxmox_vm_snapshot_list", "proxmox_ct_snapshot_list", "proxmox_vm_config_get", "proxmox_ct_config_get",
+                      "proxmox_vm_snapshot_restore", "proxmox_ct_snapshot_restore"]) { arguments in
             let vmid = arguments["vmid"] ?? "?"
             let snapshot = arguments["snapshot"] ?? "?"
             return """
                 I am considering restoring guest \(vmid) to snapshot \(snapshot). Change nothing yet.
                 1. proxmox_vm_snapshot_list or proxmox_ct_snapshot_list: when \(snapshot) was taken, its description, whether it holds RAM state, and the snapshots after it.
-                2. The guest's current status and config (proxmox_vm_config for VMs).
-                Tell me what a restore discards (everything since the snapshot's time, and that the guest is stopped for it), then ask before calling the snapshot_restore tool.
+                2. The guest's current status and config (proxmox_vm_config_get or proxmox_ct_config_get).
+                Tell me what a restore discards (everything since the snapshot's time, and that the guest is stopped for it), then ask before calling proxmox_vm_snapshot_restore or proxmox_ct_snapshot_restore.
                 """
         },
     ]
 
-    static func register(on server: Server) async {
+    static func register(on server: Server, environment: ToolEnvironment) async {
         await server.withMethodHandler(ListPrompts.self) { _ in
-            ListPrompts.Result(prompts: entries.map(\.prompt))
+            ListPrompts.Result(prompts: offered(environment).map(\.prompt))
         }
         await server.withMethodHandler(GetPrompt.self) { parameters in
-            guard let entry = entries.first(where: { $0.prompt.name == parameters.name }) else {
+            guard let entry = offered(environment).first(where: { $0.prompt.name == parameters.name }) else {
                 throw MCPError.invalidParams("unknown prompt '\(parameters.name.prefix(64))'; see prompts/list")
             }
             let arguments = parameters.arguments ?? [:]
@@ -83,5 +99,12 @@ enum PromptCatalog {
             }
             return GetPrompt.Result(description: entry.prompt.description, messages: [.user(.text(text: entry.text(arguments)))])
         }
+    }
+}
+
+extension ProxmoxMCPServer {
+    /// The prompts `prompts/list` offers under this environment: those whose tools are all listed.
+    public static func promptNames(_ environment: ToolEnvironment) -> [String] {
+        PromptCatalog.offered(environment).map(\.prompt.name)
     }
 }

@@ -7,38 +7,44 @@ public enum ProxmoxMCPServer {
     /// The version reported to clients.
     public static let version = "0.1.0"
 
-    /// Sent once at initialize: what the server is, and the arguments most tools share (described here
-    /// rather than in each of the 29 schemas, to keep `tools/list` small).
-    public static func instructions(simulated: Bool) -> String {
-        (simulated
+    /// Sent once at initialize: what the server is, its toolsets, and the rules that cut across tools.
+    /// Every argument and result field is described in its own schema; nothing here is needed to use one.
+    public static func instructions(_ environment: ToolEnvironment) -> String {
+        let on = environment.toolsets.enabled
+        let sets = ToolCatalog.workSets
+        let enabled = sets.filter { on.contains($0.id) }.map { "\($0.id) (\($0.summary))" }.joined(separator: "; ")
+        let off = sets.filter { !on.contains($0.id) }.map(\.id)
+        var text = environment.simulated
             ? "This server is connected to a SIMULATED Proxmox VE cluster (no real host); results are illustrative. "
-            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh). ")
-            + "Shared arguments: vmid = guest id (100-999999999); node = node name, found automatically for guests "
-            + "(case-insensitive, FQDN accepted); transport = ssh (qm/pct as an admin types them), api (pvesh, the REST API "
-            + "over SSH) or auto (default: pvesh for reads and power, qm/pct for create, delete, snapshots and config; reads "
-            + "without a qm/pct form always use pvesh); dryRun = show the command lines, run nothing; wait (default true) = "
-            + "poll the task to its end (pvesh and qm run tasks in the foreground, so false only skips polling); timeout = "
-            + "longest wait for the task, in seconds. Deletes need confirm: true. Every result lists the commands that ran "
-            + "(commands) and the family used (transport: cli or api); errors carry a typed reason."
+            : "Administers a Proxmox VE cluster over SSH (qm, pct, pvesh). "
+        text += "Toolsets on: \(enabled.isEmpty ? "none" : enabled)."
+        if !off.isEmpty {
+            text += " Off: \(off.joined(separator: ", "))"
+                + (environment.toolsets.dynamic ? " (proxmox_toolset_enable switches one on)." : " (the toolsets setting turns them on).")
+        }
+        if environment.readOnly { text += " Read-only: only tools that change nothing are offered." }
+        text += " Every result lists the commands that ran and the transport used (cli: qm/pct, api: pvesh). Changes wait for their"
+            + " Proxmox task and take dryRun to preview; irreversible deletes need confirm: true; errors carry a typed reason."
+        return text
     }
 
     /// Makes the server with every capability registered (tools, resources, prompts, completions,
     /// logging), starts it on `transport`, and returns it; `waitUntilCompleted()` then runs it.
     public static func start(environment: ToolEnvironment, logger: Logger, transport: any Transport,
                              secrets: [String] = []) async throws -> Server {
-        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions(simulated: environment.simulated),
-                            capabilities: .init(completions: .init(), logging: .init(), prompts: .init(listChanged: false),
-                                                resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+        let dynamic = environment.toolsets.dynamic
+        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions(environment),
+                            capabilities: .init(completions: .init(), logging: .init(), prompts: .init(listChanged: dynamic),
+                                                resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: dynamic)))
         let client = ClientProfile()
-        let tools = environment.tools
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: tools.map(\.tool))
+            ListTools.Result(tools: environment.tools.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
             try await handle(parameters, server: server, client: client, environment: environment, logger: logger)
         }
         await ResourceCatalog.register(on: server, environment: environment)
-        await PromptCatalog.register(on: server)
+        await PromptCatalog.register(on: server, environment: environment)
         await Completions.register(on: server, environment: environment)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             MCPLogBridge.shared.setLevel(parameters.level)
@@ -61,6 +67,10 @@ public enum ProxmoxMCPServer {
         var context = CallContext()
         if let token = parameters._meta?.progressToken { context.progress = progressSender(server, token: token) }
         if client.canElicit { context.confirm = { question in await askUser(server, question) } }
+        context.toolsChanged = {
+            try? await server.notify(ToolListChangedNotification.message())
+            try? await server.notify(PromptListChangedNotification.message())
+        }
         return await CallContext.$current.withValue(context) {
             await call(definition, parameters.arguments, environment: environment, logger: logger)
         }

@@ -75,7 +75,7 @@ enum ResourceCatalog {
             case 5 where parts[0] == "nodes" && parts[2] == "storage" && parts[4] == "content":
                 let node = try await engine.node(named: parts[1])
                 let storage = try StorageID(parts[3], field: "storage")
-                let volumes = try await engine.storageContent(node: node, storage: storage, content: nil, transport: transport).value
+                let volumes = try await engine.read(StorageContent(node: node, storage: storage, content: nil), transport: transport).value
                 return ["node": .string(node.value), "storage": .string(storage.value), "volumes": try Structured.encode(volumes)]
             default:
                 throw MCPError.invalidParams("unknown resource '\(uri.prefix(120))'; see resources/list and resources/templates/list")

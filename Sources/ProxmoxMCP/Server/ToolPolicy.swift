@@ -6,6 +6,10 @@ import ProxmoxCore
 /// commands that the real call can never run.
 enum ToolPolicy {
     static func check(_ definition: ToolDefinition, _ arguments: ToolArguments, _ environment: ToolEnvironment) throws(ProxmoxError) {
+        if !environment.toolsets.isOn(definition.toolset) {
+            let dynamic = environment.toolsets.dynamic ? ", or call proxmox_toolset_enable" : ""
+            throw .refused("\(definition.name) is in toolset '\(definition.toolset)', which is off: add it to the toolsets setting (--toolsets, PROXMOX_TOOLSETS or \"toolsets\" in the config file, e.g. core,\(definition.toolset))\(dynamic); nothing ran")
+        }
         if environment.readOnly && !definition.isReadOnly {
             throw .refused("\(definition.name) is not available: the server runs read-only (readOnly), only tools that change nothing are offered; nothing ran")
         }

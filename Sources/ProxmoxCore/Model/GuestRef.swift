@@ -11,7 +11,7 @@ public struct GuestRef: Hashable, Sendable {
     }
 
     /// `/nodes/{node}/{qemu|lxc}/{vmid}`.
-    var apiPath: String { "/nodes/\(node)/\(kind.apiSegment)/\(vmid)" }
+    public var apiPath: String { "/nodes/\(node)/\(kind.apiSegment)/\(vmid)" }
 }
 
 /// Power actions. `reboot` is what the restart tools run (a clean reboot through the guest OS).

@@ -1,3 +1,4 @@
+import ProxmoxCore
 import Foundation
 
 /// Renders JSON exactly as pvesh prints it (pve-common `CLIFormatter.pm`, Perl JSON with `canonical`):
@@ -58,12 +59,7 @@ public enum PerlJSONStyle {
     }
 
     /// Perl prints numbers with 15 significant digits and no trailing zeros.
-    static func perlNumber(_ number: Double) -> String {
-        if number.rounded() == number, abs(number) < 1e15 {
-            return String(Int64(number))
-        }
-        return String(format: "%.15g", number)
-    }
+    static func perlNumber(_ number: Double) -> String { JSONValue.numberText(number) }
 
     private static func writeString(_ text: String, into out: inout String) {
         out += "\""
