@@ -138,6 +138,40 @@ import TestSupport
         _ = await server.finish()
     }
 
+    /// With dynamicToolsets, the model switches a toolset on; the client is told the list changed
+    /// and the new tools are listed and callable. Without it, the meta-tools are not there.
+    @Test func aToolsetSwitchedOnIsAnnouncedAndListed() async throws {
+        let fixture = try SSHFixture()
+        let changes = Mutex(0)
+        let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment.merging(["PROXMOX_DYNAMIC_TOOLSETS": "true"]) { $1 },
+                                       workingDirectory: fixture.server.directory.path)
+        await server.client.onNotification(ToolListChangedNotification.self) { _ in changes.withLock { $0 += 1 } }
+        let initialized = try await server.connect()
+        #expect(initialized.capabilities.tools?.listChanged == true)
+        #expect(initialized.instructions?.contains("Off: tasks (proxmox_toolset_enable switches one on)") == true)
+        let before = try await server.client.listTools().tools.map(\.name)
+        #expect(before.contains("proxmox_toolset_enable") && !before.contains("proxmox_task_status"))
+        let refused = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])
+        #expect(refused.isError == true && text(refused).contains("or call proxmox_toolset_enable"))
+        let listed = try await server.call("proxmox_toolset_list")
+        let sets = listed.structuredContent?.objectValue?["toolsets"]?.arrayValue ?? []
+        #expect(sets.first { $0.objectValue?["id"] == "tasks" }?.objectValue?["enabled"] == false)
+        let enabled = try await server.call("proxmox_toolset_enable", ["toolset": "tasks"])
+        #expect(enabled.isError == false, "\(text(enabled))")
+        for _ in 0..<100 where changes.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(changes.withLock { $0 } == 1)
+        let after = try await server.client.listTools().tools.map(\.name)
+        #expect(Set(after) == Set(before).union(["proxmox_task_status"]))
+        let status = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])
+        #expect(status.structuredContent?.objectValue?["exitstatus"] == "job errors", "\(text(status))")
+        _ = await server.finish()
+
+        let plainFixture = try SSHFixture()
+        let plain = try await start(plainFixture)
+        #expect(!(try await plain.client.listTools().tools.map(\.name)).contains("proxmox_toolset_list"))
+        _ = await plain.finish()
+    }
+
     @Test func loggingNotificationsFollowTheClientsLevel() async throws {
         let fixture = try SSHFixture()
         try fixture.server.removeProgram("qm")

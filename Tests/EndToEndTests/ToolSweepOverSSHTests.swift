@@ -34,10 +34,8 @@ import TestSupport
         ("proxmox_ct_snapshot_create", ["vmid": 320, "snapshot": "c1"]), ("proxmox_ct_snapshot_list", ["vmid": 320]),
         ("proxmox_ct_snapshot_restore", ["vmid": 320, "snapshot": "c1"]), ("proxmox_ct_snapshot_delete", ["vmid": 320, "snapshot": "c1"]),
         ("proxmox_ct_config", ["vmid": 320, "set": ["memory": 1024]]), ("proxmox_ct_config_get", ["vmid": 320]),
-        ("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"]),
-        ("proxmox_toolset_list", [:]), ("proxmox_toolset_enable", ["toolset": "tasks"]),
         ("proxmox_ct_delete", ["vmid": 321, "confirm": true]), ("proxmox_ct_delete", ["vmid": 320, "confirm": true]),
-    ]
+    ] + Golden.sweeps
 
     @Test(arguments: ["ssh", "api"])
     func everyToolWorks(_ transport: String) async throws {

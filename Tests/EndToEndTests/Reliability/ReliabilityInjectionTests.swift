@@ -119,51 +119,117 @@ import TestSupport
         var dashesAsOptions = 0
     }
 
+    /// What one case is checked against: the host's argv log and the server's audit log.
+    struct Logs {
+        let argv: TailReader
+        let audit: TailReader
+    }
+
+    /// Runs one case and checks it: what the server meant to run (its audit line) must be exactly
+    /// what arrived on the host (the argv log), and a refused case must have run nothing.
+    static func check(_ number: Int, _ text: String, _ tool: String, _ arguments: [String: Value], _ environment: ToolEnvironment,
+                      _ logs: Logs, _ tally: inout Tally) async throws {
+        let result = await callQuietly(tool, arguments, environment)
+        let newAudit = logs.audit.newLines()
+        let arrived = try logs.argv.newLines().map { try JSONDecoder().decode([String].self, from: Data($0)) }
+            .filter { !($0.first == "pvesh" && $0.dropFirst().first == "get") }
+        guard newAudit.count == 1, let entry = try? JSONValue.parse(newAudit[0]) else {
+            tally.mismatches.append("case \(number) (\(tool)): \(newAudit.count) audit lines")
+            return
+        }
+        let intended = (entry["commands"]?.arrayValue ?? []).compactMap(\.stringValue).map(words)
+        // The audit log redacts passwords; compare the arrived argv the same way.
+        let password = arguments["password"]?.stringValue
+        let arrivedBytes = arrived.map { argv in
+            argv.map { element -> [UInt8] in
+                guard let password, password.count >= 4 else { return Array(element.utf8) }
+                return Array(Redaction.redact(element, secrets: [password]).utf8)
+            }
+        }
+        if arrivedBytes != intended {
+            tally.mismatches.append("case \(number) (\(tool)): intended \(intended.count) commands, arrived \(arrived.count)")
+        }
+        if intended.isEmpty {
+            tally.refused += 1
+            if result.isError != true { tally.mismatches.append("case \(number): ran nothing yet succeeded") }
+        } else {
+            tally.ran += 1
+            if text.hasPrefix("-"), arrived.contains(where: { $0.contains { Array($0.utf8) == Array(text.utf8) } }) {
+                tally.dashesAsOptions += 1
+            }
+        }
+    }
+
     /// One worker: its own sshd and simulated cluster, its cases run one after another.
     static func work(_ worker: Int) async throws -> Tally {
         let fixture = try SSHFixture()
         let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
         let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
         let environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
-        let argvLog = TailReader(path: fixture.server.argvLogPath)
-        let auditLog = TailReader(path: auditPath)
+        let logs = Logs(argv: TailReader(path: fixture.server.argvLogPath), audit: TailReader(path: auditPath))
         var tally = Tally()
         for number in stride(from: worker, to: cases, by: workers) {
             let text = string(number, canary: canary)
             let target = targets[number % targets.count]
-            let result = await callQuietly(target.tool, target.arguments(text), environment)
-            // What the server meant to run (the audit line) against what arrived (the argv log).
-            let newAudit = auditLog.newLines()
-            let arrived = try argvLog.newLines().map { try JSONDecoder().decode([String].self, from: Data($0)) }
-                .filter { !($0.first == "pvesh" && $0.dropFirst().first == "get") }
-            guard newAudit.count == 1, let entry = try? JSONValue.parse(newAudit[0]) else {
-                tally.mismatches.append("case \(number) (\(target.tool)): \(newAudit.count) audit lines")
-                continue
-            }
-            let intended = (entry["commands"]?.arrayValue ?? []).compactMap(\.stringValue).map(words)
-            // The audit log redacts passwords; compare the arrived argv the same way.
-            let password = target.arguments(text)["password"]?.stringValue
-            let arrivedBytes = arrived.map { argv in
-                argv.map { element -> [UInt8] in
-                    guard let password, password.count >= 4 else { return Array(element.utf8) }
-                    return Array(Redaction.redact(element, secrets: [password]).utf8)
-                }
-            }
-            if arrivedBytes != intended {
-                tally.mismatches.append("case \(number) (\(target.tool)): intended \(intended.count) commands, arrived \(arrived.count)")
-            }
-            if intended.isEmpty {
-                tally.refused += 1
-                if result.isError != true { tally.mismatches.append("case \(number): ran nothing yet succeeded") }
-            } else {
-                tally.ran += 1
-                if text.hasPrefix("-"), arrived.contains(where: { $0.contains { Array($0.utf8) == Array(text.utf8) } }) {
-                    tally.dashesAsOptions += 1
-                }
-            }
+            try await check(number, text, target.tool, target.arguments(text), environment, logs, &tally)
         }
         if FileManager.default.fileExists(atPath: canary) { tally.mismatches.append("the canary file was created: a command ran") }
         return tally
+    }
+
+    /// Every string slot of every changing tool, read from the schemas in tools/list: a string
+    /// argument, an array of strings (the string as its element), or a map of strings (the string
+    /// as a value). A new argument is in the corpus the moment it is declared.
+    static var catalogSlots: [(tool: String, slot: String, arguments: @Sendable (String) -> [String: Value])] {
+        ToolCatalog.all.filter { !$0.isReadOnly }.flatMap { definition -> [(tool: String, slot: String, arguments: @Sendable (String) -> [String: Value])] in
+            // The tool's golden row with the most arguments is a valid call to put the string into.
+            guard let base = Golden.rows.filter({ $0.tool == definition.name }).max(by: { $0.arguments.count < $1.arguments.count })?.arguments else { return [] }
+            return definition.properties.keys.sorted().compactMap { name -> (tool: String, slot: String, arguments: @Sendable (String) -> [String: Value])? in
+                let property = definition.properties[name]?.objectValue ?? [:]
+                guard property["enum"] == nil else { return nil }
+                let wrap: @Sendable (String) -> Value
+                switch property["type"]?.stringValue {
+                case "string": wrap = { .string($0) }
+                case "array" where property["items"]?.objectValue?["type"] == "string": wrap = { [.string($0)] }
+                case "object" where property["additionalProperties"] != nil: wrap = { ["description": .string($0)] }
+                default: return nil
+                }
+                return (definition.name, name, { text in base.merging([name: wrap(text)]) { $1 } })
+            }
+        }
+    }
+
+    @Test func everyStringSlotOfTheCatalogArrivesExactlyOrNotAtAll() async throws {
+        let slots = Self.catalogSlots
+        // The corpus covers what the hand-weighted targets above cover, and more.
+        let named = Set(slots.map { "\($0.tool).\($0.slot)" })
+        for expected in ["proxmox_vm_config.set", "proxmox_ct_create.password", "proxmox_vm_clone.name", "proxmox_ct_config.delete",
+                         "proxmox_vm_snapshot_delete.snapshot", "proxmox_vm_start.node", "proxmox_ct_create.net0"] {
+            #expect(named.contains(expected), "\(expected) is in the corpus")
+        }
+        let perSlot = 16
+        let fixture = try SSHFixture()
+        let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
+        let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
+        let environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
+        let logs = Logs(argv: TailReader(path: fixture.server.argvLogPath), audit: TailReader(path: auditPath))
+        var tally = Tally()
+        for (index, slot) in slots.enumerated() {
+            for case_ in 0..<perSlot {
+                let number = 100_000 + index * perSlot + case_
+                let text = Self.string(number, canary: canary)
+                var arguments = slot.arguments(text)
+                arguments["transport"] = case_ % 2 == 0 ? "cli" : "api"
+                try await Self.check(number, text, slot.tool, arguments, environment, logs, &tally)
+            }
+        }
+        if FileManager.default.fileExists(atPath: canary) { tally.mismatches.append("the canary file was created: a command ran") }
+        #expect(tally.mismatches == [], "\(tally.mismatches.prefix(10))")
+        #expect(tally.dashesAsOptions == 0)
+        #expect(tally.ran > 0 && tally.refused > 0)
+        let test = "everyStringSlotOfTheCatalogArrivesExactlyOrNotAtAll"
+        ReliabilityReport.record("Injection", "string slots of changing tools, read from the schemas (\(perSlot) strings each)", slots.count, test: test)
+        ReliabilityReport.record("Injection", "of those cases: ran exactly as intended; refused before anything ran", "\(tally.ran); \(tally.refused)", test: test)
     }
 
     @Test func hostileStringsArriveExactlyOrNotAtAll() async throws {

@@ -35,6 +35,9 @@ enum Golden {
         GuestsTests.rows + SnapshotsTests.rows + ConfigTests.rows + NodesTests.rows + StorageTests.rows + TasksTests.rows + ToolsetsTests.rows
     }
 
+    /// Steps that toolsets add to the end of the tool sweep (after the guest lifecycle).
+    static var sweeps: [(String, [String: Value])] { TasksTests.sweep + ToolsetsTests.sweep }
+
     static func environment(safeMode: Bool = false) -> ToolEnvironment {
         let store = StateStore()
         return ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),

@@ -11,6 +11,11 @@ import Testing
                          "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 50000 --output-format json"]),
     ]
 
+    /// This toolset's steps of the tool sweep over a real sshd.
+    static let sweep: [(String, [String: Value])] = [
+        ("proxmox_task_status", ["upid": .string(failedBackup)]),
+    ]
+
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }
 
     @Test func statusOfAFailedTask() async throws {

@@ -9,6 +9,8 @@ import Testing
         GoldenRow("proxmox_toolset_enable", ["toolset": "tasks"], both: []),
     ]
 
+    static let sweep: [(String, [String: Value])] = [("proxmox_toolset_list", [:]), ("proxmox_toolset_enable", ["toolset": "tasks"])]
+
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }
 
     static func environment(_ toolsets: [String], dynamic: Bool = false, readOnly: Bool = false) -> ToolEnvironment {
