@@ -166,7 +166,7 @@ import TestSupport
         for _ in 0..<100 where changes.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(changes.withLock { $0 } == 1)
         let after = try await server.client.listTools().tools.map(\.name)
-        #expect(Set(after) == Set(before).union(["proxmox_task_status"]))
+        #expect(Set(after) == Set(before).union(ToolCatalog.toolset("tasks")!.tools.map(\.name)))
         let status = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])
         #expect(status.structuredContent?.objectValue?["exitstatus"] == "job errors", "\(text(status))")
         _ = await server.finish()

@@ -1,6 +1,7 @@
 import Foundation
 import ProxmoxCore
 @testable import PVESimulator
+import Synchronization
 import Testing
 
 /// Lifecycles through both command forms, checking the state each step leaves behind.
@@ -141,10 +142,17 @@ import Testing
         // read the status after the task had already finished on its own (the flake of issue 12).
         try store.modify { cluster in cluster.faults.slowTasks["qmstop:100"] = 120 }
         let store = store
-        let stopper = Task.detached {
-            SimulatorCLI.run(program: "pvesh", arguments: ["create", "/nodes/pve1/qemu/100/status/stop", "--output-format", "json"],
-                             environment: [:], store: store)
+        // The simulated worker blocks its thread while the task runs, as a real pvesh process
+        // does: it gets a thread of its own. On Swift's cooperative pool (two threads on a
+        // two-core machine, shared with every test running in parallel) it sometimes started only
+        // seconds later, and the task was not running when the test looked (the flake of issue 12).
+        let finished = Mutex<CommandOutput?>(nil)
+        let stopper = Thread {
+            let output = SimulatorCLI.run(program: "pvesh", arguments: ["create", "/nodes/pve1/qemu/100/status/stop", "--output-format", "json"],
+                                          environment: [:], store: store)
+            finished.withLock { $0 = output }
         }
+        stopper.start()
         var running: SimulatedTask?
         for _ in 0..<1500 where running == nil {
             try await Task.sleep(for: .milliseconds(20))
@@ -157,7 +165,8 @@ import Testing
         // Stop it from outside, as `pvesh delete /nodes/{node}/tasks/{upid}` does.
         let kill = SimulatorCLI.run(program: "pvesh", arguments: ["delete", "/nodes/pve1/tasks/\(task.upid)"], environment: [:], store: store)
         #expect(kill.exitStatus == 0)
-        let output = await stopper.value
+        for _ in 0..<1500 where finished.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        let output = try #require(finished.withLock { $0 })
         #expect(output.stderrText == "interrupted by signal\n")
         #expect(try guest(100)?.status == "running")  // the stop never happened
     }

@@ -45,7 +45,8 @@ import Testing
         let enable = try #require(ToolCatalog.all.first { $0.name == "proxmox_toolset_enable" })
         let first = await ProxmoxMCPServer.call(enable, ["toolset": "tasks"], environment: environment, logger: .init(label: "test"))
         #expect(first.structuredContent?.objectValue?["changed"] == true)
-        #expect(first.structuredContent?.objectValue?["tools"] == ["proxmox_task_status"])
+        let tasks = ToolCatalog.toolset("tasks")!.tools.map { Value.string($0.name) }
+        #expect(first.structuredContent?.objectValue?["tools"] == .array(tasks))
         #expect(environment.tools.contains { $0.name == "proxmox_task_status" })
         let again = await ProxmoxMCPServer.call(enable, ["toolset": "tasks"], environment: environment, logger: .init(label: "test"))
         #expect(again.structuredContent?.objectValue?["changed"] == false)
