@@ -4,14 +4,16 @@ import ProxmoxCore
 enum Tasks: SimulatedFeature {
     static let routes: [ApiRoute] = [
         ApiRoute("GET", "nodes/{node}/tasks", ["errors", "limit", "since", "source", "start", "statusfilter", "typefilter", "until", "userfilter", "vmid"]) { call in
-            let limit = try call.options.value("limit").map { text throws(CLIFailure) in try Values.integer(text, field: "limit") } ?? 50
-            let vmid = call.options.value("vmid")
-            let source = call.options.value("source") ?? "archive"
+            let filter = try ListFilter(call.options)
             return .data(try call.store.read { cluster in
-                .array(cluster.tasks.reversed().filter { task in
-                    task.upid.node == call.node && (vmid.map { $0 == task.upid.id } ?? true)
-                        && (source == "all" || (source == "active") == (task.status == "running"))
-                }.prefix(limit).map(ApiViews.taskListEntry))
+                .array(cluster.tasks.reversed().filter { $0.upid.node == call.node && filter.keeps($0) }
+                    .dropFirst(filter.start).prefix(filter.limit).map(ApiViews.taskListEntry))
+            })
+        },
+        // Recent tasks of every node, running ones included; the endpoint takes no parameters.
+        ApiRoute("GET", "cluster/tasks", []) { call in
+            .data(try call.store.read { cluster in
+                .array(cluster.tasks.sorted { $0.upid.starttime > $1.upid.starttime }.prefix(500).map(ApiViews.taskListEntry))
             })
         },
         ApiRoute("GET", "nodes/{node}/tasks/{upid}/status", []) { call in
@@ -36,6 +38,61 @@ enum Tasks: SimulatedFeature {
     ]
 
     static func verbs(_ kind: GuestKind) -> [String: GuestCLI.Verb] { [:] }
+
+    /// The filters of `GET /nodes/{node}/tasks`, as PVE applies them.
+    struct ListFilter {
+        let limit: Int
+        let start: Int
+        let vmid: String?
+        let source: String
+        let statuses: [String]
+        let errors: Bool
+        let type: String?
+        let user: String?
+        let since: Int?
+        let until: Int?
+
+        init(_ options: OptionList) throws(CLIFailure) {
+            func number(_ name: String) throws(CLIFailure) -> Int? {
+                try options.value(name).map { text throws(CLIFailure) in try Values.integer(text, field: name) }
+            }
+            limit = try number("limit") ?? 50
+            start = try number("start") ?? 0
+            vmid = options.value("vmid")
+            source = options.value("source") ?? "archive"
+            if !["archive", "active", "all"].contains(source) {
+                throw ConfigSchema.fieldError("source", "value '\(source)' does not have a value in the enumeration 'archive, active, all'")
+            }
+            statuses = options.list("statusfilter")
+            if let bad = statuses.first(where: { !["ok", "warning", "error", "unknown"].contains($0) }) {
+                throw ConfigSchema.fieldError("statusfilter", "invalid format - value '\(bad)' does not have a value in the enumeration 'ok, warning, error, unknown'")
+            }
+            errors = try options.flag("errors") ?? false
+            type = options.value("typefilter")
+            user = options.value("userfilter")
+            since = try number("since")
+            until = try number("until")
+        }
+
+        func keeps(_ task: SimulatedTask) -> Bool {
+            let running = task.status == "running"
+            switch source {
+            case "active": if !running { return false }
+            case "archive": if running { return false }
+            default: break
+            }
+            let exit = task.exitstatus ?? ""
+            let kind = running ? "" : exit == "OK" ? "ok" : exit.hasPrefix("WARNINGS") ? "warning" : "error"
+            if !statuses.isEmpty && !statuses.contains(kind) { return false }
+            if errors && kind != "error" { return false }
+            if let vmid, vmid != task.upid.id { return false }
+            if let type, type != task.upid.type { return false }
+            if let user, user != task.upid.user { return false }
+            if let since, task.upid.starttime < since { return false }
+            if let until, task.upid.starttime > until { return false }
+            return true
+        }
+    }
 
     /// The task named in the path; PVE refuses malformed UPIDs and unknown ones alike.
     static func task(_ call: ApiCall) throws -> SimulatedTask {

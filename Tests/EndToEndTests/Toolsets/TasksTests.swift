@@ -6,6 +6,12 @@ import Testing
     static let failedBackup = "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"
 
     static let rows: [GoldenRow] = [
+        GoldenRow("proxmox_task_list", [:], both: ["pvesh get /cluster/tasks --output-format json"]),
+        GoldenRow("proxmox_task_list", ["errors": true], both: ["pvesh get /cluster/tasks --output-format json"]),
+        GoldenRow("proxmox_task_list", ["node": "PVE1", "errors": true, "typefilter": "vzdump", "since": 1_764_000_000, "limit": 10],
+                  both: ["pvesh get /nodes/pve1/tasks --limit 10 --start 0 --source all --statusfilter error --typefilter vzdump --since 1764000000 --output-format json"]),
+        GoldenRow("proxmox_task_list", ["node": "pve2", "status": "running", "vmid": 201, "user": "root@pam"],
+                  both: ["pvesh get /nodes/pve2/tasks --limit 50 --start 0 --source active --vmid 201 --userfilter root@pam --output-format json"]),
         GoldenRow("proxmox_task_status", ["upid": .string(failedBackup), "lines": 3],
                   both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/status --output-format json",
                          "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 50000 --output-format json"]),
@@ -14,6 +20,7 @@ import Testing
     /// This toolset's steps of the tool sweep over a real sshd.
     static let sweep: [(String, [String: Value])] = [
         ("proxmox_task_status", ["upid": .string(failedBackup)]),
+        ("proxmox_task_list", ["errors": true]), ("proxmox_task_list", ["node": "pve1", "limit": 3]),
     ]
 
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }
@@ -34,5 +41,52 @@ import Testing
         #expect(result.isError == true)
         #expect(Golden.commands(result) == [])
         #expect(result.structuredContent?.objectValue?["error"]?.objectValue?["field"] == "upid")
+    }
+
+    static func tasks(_ result: CallTool.Result) -> [[String: Value]] {
+        result.structuredContent?.objectValue?["tasks"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    }
+
+    /// "What failed last night?": the cluster-wide list, errors only, names the backup job that failed.
+    @Test func whatFailedLastNight() async throws {
+        for arguments: [String: Value] in [["errors": true], ["node": "pve1", "errors": true], ["status": "error", "since": 1_764_000_000]] {
+            let result = await Golden.call("proxmox_task_list", arguments)
+            #expect(result.isError == false, "\(result.content)")
+            let failed = Self.tasks(result)
+            #expect(failed.map { $0["upid"] } == [.string(Self.failedBackup)], "\(arguments)")
+            #expect(failed.first?["exitstatus"] == "job errors" && failed.first?["failed"] == true && failed.first?["duration"] == 131)
+            #expect(result.structuredContent?.objectValue?["failed"] == 1)
+        }
+    }
+
+    @Test func newestFirstWithFiltersAndPaging() async throws {
+        let all = Self.tasks(await Golden.call("proxmox_task_list", [:]))
+        #expect(all.compactMap { $0["type"]?.stringValue } == ["qmsnapshot", "qmstart", "vzdump", "vzdump"])
+        #expect(all.compactMap { $0["node"]?.stringValue } == ["pve1", "pve1", "pve2", "pve1"])
+        #expect(all.allSatisfy { $0["status"] == "stopped" })
+        let pve2 = Self.tasks(await Golden.call("proxmox_task_list", ["node": "pve2", "status": "ok"]))
+        #expect(pve2.map { $0["id"] } == ["201"] && pve2.first?["failed"] == false)
+        let paged = Self.tasks(await Golden.call("proxmox_task_list", ["start": 1, "limit": 2]))
+        #expect(paged.compactMap { $0["type"]?.stringValue } == ["qmstart", "vzdump"])
+        let guest = Self.tasks(await Golden.call("proxmox_task_list", ["node": "pve1", "vmid": 104]))
+        #expect(guest.compactMap { $0["type"]?.stringValue } == ["qmstart"])
+        #expect(Self.tasks(await Golden.call("proxmox_task_list", ["until": 1_764_000_000])).isEmpty)
+    }
+
+    @Test func aRunningTaskIsListedWithoutAnEnd() async throws {
+        let environment = Golden.environment()
+        _ = await Golden.call("proxmox_vm_start", ["vmid": 102, "transport": "api", "wait": false], environment: environment)
+        let result = await Golden.call("proxmox_task_list", ["node": "pve2", "limit": 1], environment: environment)
+        let newest = try #require(Self.tasks(result).first)
+        #expect(newest["type"] == "qmstart" && newest["id"] == "102" && newest["exitstatus"] == "OK" && newest["failed"] == false)
+    }
+
+    @Test func contradictoryOrBadFiltersAreRefusedBeforeAnythingRuns() async {
+        for arguments: [String: Value] in [["errors": true, "status": "ok"], ["typefilter": "vzdump; rm -rf /"], ["user": "-x@pam"],
+                                           ["limit": 0], ["node": "pve1; id"], ["vmid": 42]] {
+            let result = await Golden.call("proxmox_task_list", arguments)
+            #expect(result.isError == true, "\(arguments)")
+            #expect(Golden.commands(result) == [], "\(arguments)")
+        }
     }
 }
