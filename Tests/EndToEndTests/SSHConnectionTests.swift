@@ -113,10 +113,25 @@ import TestSupport
     }
 
     @Test func closedPortFailsToConnect() async throws {
+        // A port held bound but not listening refuses connections, and no other test can take it
+        // meanwhile: a just-stopped sshd's port could be handed to a test running in parallel.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(holder >= 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && getsockname(holder, $0, &length) == 0 }
+        }
+        #expect(bound)
         let fixture = try SSHFixture()
-        fixture.server.stop()
+        let endpoint = fixture.endpoint()
+        let closed = SSHEndpoint(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), user: endpoint.user,
+                                 privateKeyPath: endpoint.privateKeyPath, knownHostsPath: endpoint.knownHostsPath, connectTimeout: .seconds(5))
         do {
-            _ = try await fixture.connection().execute("true", timeout: .seconds(10))
+            _ = try await SSHConnection(endpoint: closed).execute("true", timeout: .seconds(10))
             Issue.record("connected to a stopped sshd")
         } catch let SSHError.connectFailed(_, reason) {
             #expect(reason == "Connection refused")
