@@ -1,4 +1,5 @@
 import Foundation
+import ProxmoxCore
 
 /// The fixed-width tables of `qm list` and `pct list` (printf formats from qemu-server
 /// `PVE/CLI/qm.pm` and pve-container `PVE/CLI/pct.pm`; samples `qm-list.txt`, `pct-list.txt`).
@@ -80,10 +81,6 @@ extension GuestListText {
     }
 
     static func timestamp(_ time: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+        Render.utc(time)
     }
 }

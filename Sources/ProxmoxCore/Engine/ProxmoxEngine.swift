@@ -106,12 +106,6 @@ public struct ProxmoxEngine: Sendable {
         try await read(ConfigGet(guest), transport: transport)
     }
 
-    static func document(_ output: CommandOutput) throws(ParseFailure) -> JSONValue {
-        do { return try JSONValue.parse(output.stdout) } catch {
-            throw ParseFailure(output.stdout.isEmpty ? "no output" : "not JSON (\(output.stdout.count) bytes)")
-        }
-    }
-
     // MARK: Changes
 
     /// Runs a change: builds, routes to the right node, runs, and waits for its task.
@@ -259,12 +253,13 @@ public struct ProxmoxEngine: Sendable {
     public func waitForTask(_ upid: UPID, timeout: Duration, started: ContinuousClock.Instant = .now,
                             progress: ProgressHandler? = nil) async throws -> (TaskReport, [Command]) {
         let deadline = ContinuousClock.now + timeout
-        let statusCommand = TaskStatusRead(upid).apiCommand
+        let statusRead = TaskStatusRead(upid), logRead = TaskLogRead(upid, start: 0, limit: 500)
+        let statusCommand = statusRead.apiCommand
         var status: TaskStatus
         var delay = pollInterval
         while true {
             let output = try await runChecked(statusCommand)
-            status = try Self.parsing("pvesh") { () throws(ParseFailure) in try TaskStatus.parse(try Self.document(output)) }
+            status = try Self.parsing("pvesh") { () throws(ParseFailure) in try statusRead.parse(output, family: .api) }
             if !status.isRunning || ContinuousClock.now + delay > deadline { break }
             if let progress {
                 await progress(TaskProgress(upid: upid.description, state: status.status, elapsed: .now - started,
@@ -273,9 +268,9 @@ public struct ProxmoxEngine: Sendable {
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }
-        let logCommand = TaskLogRead(upid, start: 0, limit: 500).apiCommand
+        let logCommand = logRead.apiCommand
         let logOutput = try await runner.run(logCommand)
-        let log = (try? TaskStatus.parseLog(try Self.document(logOutput))) ?? []
+        let log = (try? logRead.parse(logOutput, family: .api)) ?? []
         let report = TaskReport(upid: upid.description, status: status.status, exitstatus: status.exitstatus,
                                 log: Self.tail(log), waited: true)
         return (report, [statusCommand, logCommand])

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Proxmox tasks (workers with a UPID): status, log, the running ones of a guest.
 
 public struct TaskStatusRead: ReadOperation {
@@ -160,16 +158,7 @@ public struct TaskEntry: Encodable, Hashable, Sendable {
 
     public var line: String {
         let state = status == "running" ? "running" : (exitstatus ?? "stopped")
-        return "\(Self.utc(starttime))  \(node)  \(type)\(id.isEmpty ? "" : " \(id)")  \(state)\(duration.map { "  \($0) s" } ?? "")  \(user)"
-    }
-
-    /// `YYYY-MM-DD HH:MM:SS` in UTC (the host's zone is unknown).
-    static func utc(_ seconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        return "\(Render.utc(starttime))  \(node)  \(type)\(id.isEmpty ? "" : " \(id)")  \(state)\(duration.map { "  \($0) s" } ?? "")  \(user)"
     }
 
     /// An entry of `/nodes/{node}/tasks` or `/cluster/tasks`: `status` there is the exit status,

@@ -66,11 +66,7 @@ public struct SnapshotEntry: Codable, Hashable, Sendable {
 
     /// `YYYY-MM-DD HH:MM:SS` as printed by the host, read as UTC (the host's zone is unknown).
     static func time(_ text: String) -> Int64? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970) }
+        Render.utcSeconds(text)
     }
 }
 

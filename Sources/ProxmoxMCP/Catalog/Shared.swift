@@ -31,13 +31,8 @@ enum Shared {
         .boolean("simulated", "Answered by the simulator"),
     ]
 
-    /// The guest a change is about.
-    static let subject: [Field] = [
-        .integer("vmid", "Guest id", required: true),
-        .string("node", "Guest's node", required: true),
-        .choice("type", ["qemu", "lxc"], "VM or container", required: true),
-        .string("action", "What was done", required: true),
-    ]
+    /// The guest a change is about, and what was done to it.
+    static let subject: [Field] = guestRead + [.string("action", "What was done", required: true)]
 
     /// A change: its subject, what ran (or would run), and how its task ended.
     static func change(_ extra: [Field] = []) -> [Field] {

@@ -68,12 +68,6 @@ struct ToolArguments: Sendable {
         return vmid
     }
 
-    /// The `transport` argument, else the configured default.
-    func transport(default fallback: TransportPreference) throws(ProxmoxError) -> TransportPreference {
-        guard let text = try string("transport") else { return fallback }
-        return try TransportPreference(parsing: text)
-    }
-
     /// A node argument as the user wrote it (matched against the cluster later), after a syntax check.
     func nodeText(_ field: String = "node") throws(ProxmoxError) -> String? {
         guard let text = try string(field) else { return nil }

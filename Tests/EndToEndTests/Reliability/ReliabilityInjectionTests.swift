@@ -160,13 +160,27 @@ import TestSupport
         }
     }
 
+    /// One sshd with the simulator behind it, audited: where a run's cases go and are checked.
+    struct Host {
+        let fixture: SSHFixture
+        /// The file a command that ran a hostile string would create.
+        let canary: String
+        let environment: ToolEnvironment
+        let logs: Logs
+
+        init() throws {
+            fixture = try SSHFixture()
+            canary = fixture.server.directory.appendingPathComponent("INJECTED").path
+            let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
+            environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
+            logs = Logs(argv: TailReader(path: fixture.server.argvLogPath), audit: TailReader(path: auditPath))
+        }
+    }
+
     /// One worker: its own sshd and simulated cluster, its cases run one after another.
     static func work(_ worker: Int) async throws -> Tally {
-        let fixture = try SSHFixture()
-        let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
-        let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
-        let environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
-        let logs = Logs(argv: TailReader(path: fixture.server.argvLogPath), audit: TailReader(path: auditPath))
+        let host = try Host()
+        let (canary, environment, logs) = (host.canary, host.environment, host.logs)
         var tally = Tally()
         for number in stride(from: worker, to: cases, by: workers) {
             let text = string(number, canary: canary)
@@ -208,11 +222,8 @@ import TestSupport
             #expect(named.contains(expected), "\(expected) is in the corpus")
         }
         let perSlot = 16
-        let fixture = try SSHFixture()
-        let canary = fixture.server.directory.appendingPathComponent("INJECTED").path
-        let auditPath = fixture.server.directory.appendingPathComponent("audit.jsonl").path
-        let environment = fixture.toolEnvironment(auditLog: try AuditLog(path: auditPath, logger: .init(label: "audit")))
-        let logs = Logs(argv: TailReader(path: fixture.server.argvLogPath), audit: TailReader(path: auditPath))
+        let host = try Host()
+        let (canary, environment, logs) = (host.canary, host.environment, host.logs)
         var tally = Tally()
         for (index, slot) in slots.enumerated() {
             for case_ in 0..<perSlot {
