@@ -77,7 +77,7 @@ import TestSupport
         let running = try TaskStatus.parse(json("pvesh-get-tasks-UPID-status.running.reconstructed.json"))
         #expect(running.isRunning && !running.succeeded)
         #expect(TaskStatus(upid: "", status: "stopped", exitstatus: "WARNINGS: 2").succeeded)
-        #expect(try TaskStatus.parseLog(json("pvesh-get-tasks-UPID-log.ok.reconstructed.json")) == ["generating cloud-init ISO", "TASK OK"])
+        #expect(try TaskLogLine.parseList(json("pvesh-get-tasks-UPID-log.ok.reconstructed.json")) == [TaskLogLine(n: 1, t: "generating cloud-init ISO"), TaskLogLine(n: 2, t: "TASK OK")])
     }
 
     @Test func upids() throws {

@@ -47,7 +47,7 @@ public final class TestSSHServer: @unchecked Sendable {
 
         let binDirectory = base.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
-        for tool in ["pvesh", "qm", "pct", "pveversion"] {
+        for tool in ["pvesh", "qm", "pct", "pveversion", "vzdump", "qmrestore"] {
             try FileManager.default.createSymbolicLink(atPath: binDirectory.appendingPathComponent(tool).path,
                                                        withDestinationPath: simulatorBinary)
         }

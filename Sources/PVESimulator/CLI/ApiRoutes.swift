@@ -35,9 +35,18 @@ struct ApiRoute: Sendable {
     }
 
     func matches(method: String, components: [String]) -> [String: String]? {
-        guard method == self.method, components.count == template.count else { return nil }
+        guard method == self.method else { return nil }
         var bound: [String: String] = [:]
+        var components = components
+        if let last = template.last, last.hasSuffix("...}") {
+            // `{name...}` takes the rest of the path, slashes included (a volume id).
+            guard components.count >= template.count else { return nil }
+            bound[String(last.dropFirst().dropLast(4))] = components[(template.count - 1)...].joined(separator: "/")
+            components = Array(components.prefix(template.count - 1)) + [""]
+        }
+        guard components.count == template.count else { return nil }
         for (pattern, component) in zip(template, components) {
+            if pattern.hasSuffix("...}") { continue }
             if pattern.hasPrefix("{") {
                 bound[String(pattern.dropFirst().dropLast())] = component
             } else if pattern != component {

@@ -17,6 +17,8 @@ public enum SimulatorCLI {
                 output = try Pvesh.run(arguments, context: context)
             case "qm", "pct":
                 output = try GuestCLI.run(tool: program, arguments, context: context)
+            case "vzdump", "qmrestore":
+                output = try Backups.program(program, arguments, context: context)
             case "pveversion":
                 // `pveversion` without options: one line, manager version and running kernel.
                 let line = try store.read { cluster in

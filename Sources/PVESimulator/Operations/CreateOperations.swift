@@ -10,7 +10,14 @@ extension GuestOperations {
 
     static func create(_ vmid: Int, _ kind: GuestKind, node: String, ostemplate: String?,
                        options: [(key: String, value: String)]) -> (inout SimulatedCluster) throws(CLIFailure) -> Worker {
-        { cluster throws(CLIFailure) in
+        let given = Dictionary(options.map { ($0.key, $0.value) }) { $1 }
+        let truthy: (String?) -> Bool = { ["1", "yes", "on", "true"].contains($0?.lowercased() ?? "") }
+        // An archive makes create a restore: `--archive` for VMs, `--restore 1` for containers.
+        if let archive = kind == .qemu ? given["archive"] : truthy(given["restore"]) ? ostemplate : nil {
+            return BackupOperations.restore(archive, as: vmid, kind, node: node, storage: given["storage"], force: truthy(given["force"]),
+                                            unique: truthy(given["unique"]), start: truthy(given["start"]))
+        }
+        return { cluster throws(CLIFailure) in
             try checkUnused(cluster, vmid)
             let extra = Dictionary(options.filter { createOnlyOptions.contains($0.key) }.map { ($0.key, $0.value) }) { $1 }
             var (values, fieldErrors) = ConfigSchema.validate(options.filter { !createOnlyOptions.contains($0.key) }, kind: kind)

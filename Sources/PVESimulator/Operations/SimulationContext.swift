@@ -35,6 +35,25 @@ struct Worker {
     let vmid: Int?
     /// The work; its log lines, or a failure that becomes the task's error.
     let body: (inout SimulatedCluster) throws(CLIFailure) -> [String]
+    /// Log lines that appear one by one while a slow task runs (the start of the log its body
+    /// returns): vzdump's and restore's progress.
+    var running: [String] = []
+    /// Guests locked for as long as the task runs (`lock: backup` while vzdump runs).
+    var locks: [(vmid: Int, name: String)] = []
+    /// The error the task ends with after its body ran and its changes were kept (a backup job
+    /// where one guest failed: the other archives stay, the task ends `job errors`).
+    var failure: String?
+
+    init(type: String, id: String, node: String, vmid: Int?, running: [String] = [], locks: [(vmid: Int, name: String)] = [],
+         body: @escaping (inout SimulatedCluster) throws(CLIFailure) -> [String]) {
+        self.type = type
+        self.id = id
+        self.node = node
+        self.vmid = vmid
+        self.body = body
+        self.running = running
+        self.locks = locks
+    }
 }
 
 /// How a worker ended.
@@ -44,6 +63,16 @@ struct WorkerOutcome {
     let error: String?
     /// `trying to acquire lock...` / ` OK` when the guest's lock was contended.
     let lockChatter: String
+}
+
+extension SimulatedCluster {
+    /// Takes or releases the locks a worker holds while it runs.
+    mutating func setLocks(_ locks: [(vmid: Int, name: String)], on: Bool) {
+        for (vmid, name) in locks {
+            guard let index = guests.firstIndex(where: { $0.vmid == vmid }) else { continue }
+            if on { guests[index].lock = name } else if guests[index].lock == name { guests[index].lock = nil }
+        }
+    }
 }
 
 extension SimulationContext {
@@ -61,6 +90,7 @@ extension SimulationContext {
             let upid = UPID(node: worker.node, pid: pid, pstart: 29_677_030 + (pid % 4096) * 113,
                             starttime: Int(now), type: worker.type, id: worker.id, user: "root@pam")
             cluster.tasks.append(SimulatedTask(upid: upid, status: "running", exitstatus: nil, endtime: nil, log: []))
+            cluster.setLocks(worker.locks, on: true)
             let chatter = worker.vmid.map { faults.contendedLocks.contains($0) } == true ? "trying to acquire lock...\n OK\n" : ""
             let slow = faults.taskValue(faults.slowTasks, type: worker.type, id: worker.id) ?? 0
             if slow > 0 {
@@ -71,11 +101,22 @@ extension SimulationContext {
         }
         if let finished { return finished }
         guard let (worker, upid, seconds, chatter) = pending else { fatalError("worker neither finished nor pending") }
-        // A slow task: stay `running` (visible to other commands) until the time is up or it is stopped.
-        let deadline = Date().addingTimeInterval(seconds)
+        // A slow task: stay `running` (visible to other commands) until the time is up or it is
+        // stopped, its running lines appearing in its log as time passes.
+        let started = Date()
+        let deadline = started.addingTimeInterval(seconds)
+        var shown = 0
         while Date() < deadline {
             Thread.sleep(forTimeInterval: min(0.1, max(0, deadline.timeIntervalSinceNow)))
-            let stopped = try store.read { cluster in cluster.tasks.first { $0.upid == upid }?.status == "stopped" }
+            let due = min(worker.running.count, Int(Double(worker.running.count) * Date().timeIntervalSince(started) / seconds))
+            let stopped = try store.modify { cluster -> Bool in
+                guard let index = cluster.tasks.firstIndex(where: { $0.upid == upid }) else { return true }
+                if due > shown, cluster.tasks[index].status == "running" {
+                    cluster.tasks[index].log.append(contentsOf: worker.running[shown..<due])
+                    shown = due
+                }
+                return cluster.tasks[index].status == "stopped"
+            }
             if stopped { break }
         }
         return try store.modify { cluster in finish(worker, upid: upid, chatter: chatter, in: &cluster) }
@@ -83,12 +124,14 @@ extension SimulationContext {
 
     private func finish(_ worker: Worker, upid: UPID, chatter: String,
                         in cluster: inout SimulatedCluster) -> WorkerOutcome {
+        cluster.setLocks(worker.locks, on: false)
         guard let index = cluster.tasks.firstIndex(where: { $0.upid == upid }) else {
             return WorkerOutcome(upid: upid, log: [], error: "task vanished", lockChatter: chatter)
         }
         if cluster.tasks[index].status == "stopped" {
-            // Stopped from outside (DELETE /nodes/{node}/tasks/{upid}): the work never happened.
-            return WorkerOutcome(upid: upid, log: [], error: cluster.tasks[index].exitstatus, lockChatter: chatter)
+            // Stopped from outside (DELETE /nodes/{node}/tasks/{upid}): the work never finished.
+            return WorkerOutcome(upid: upid, log: cluster.tasks[index].log.dropLast().map { $0 }, error: cluster.tasks[index].exitstatus,
+                                 lockChatter: chatter)
         }
         var log: [String] = []
         var error: String?
@@ -100,6 +143,7 @@ extension SimulationContext {
             do {
                 log = try worker.body(&attempt)
                 cluster = attempt
+                error = worker.failure
             } catch {
                 let message = error.stderr.trimmingCharacters(in: .newlines)
                 return record(upid: upid, log: [], error: message, chatter: chatter, in: &cluster)

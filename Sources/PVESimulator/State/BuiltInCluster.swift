@@ -56,7 +56,7 @@ extension SimulatedCluster {
                                2_773_874_688, 1_762_200_000),
                         volume("local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz", "pve1", "vztmpl", "txz",
                                3_178_496, 1_762_300_000),
-                        volume("local:backup/vzdump-lxc-200-2026_11_20-01_30_11.tar.zst", "pve1", "backup", "tar.zst",
+                        volume("local:backup/vzdump-lxc-200-2025_11_20-01_30_11.tar.zst", "pve1", "backup", "tar.zst",
                                412_090_368, 1_763_602_211, vmid: 200, notes: "dns nightly"),
                     ]),
                 SimulatedStorage(
@@ -66,14 +66,33 @@ extension SimulatedCluster {
                     id: "nas-backup", type: "nfs", content: ["backup", "iso"], shared: true, nodes: ["pve1", "pve2"],
                     total: 4_000_787_030_016, baseUsed: 1_099_511_627_776,
                     volumes: [
-                        volume("nas-backup:backup/vzdump-qemu-100-2026_11_20-01_00_03.vma.zst", nil, "backup",
+                        volume("nas-backup:backup/vzdump-qemu-100-2025_11_20-01_00_03.vma.zst", nil, "backup",
                                "vma.zst", 5_368_709_120, 1_763_600_403, vmid: 100, notes: "web01 nightly"),
-                        volume("nas-backup:backup/vzdump-qemu-101-2026_11_20-01_10_44.vma.zst", nil, "backup",
+                        volume("nas-backup:backup/vzdump-qemu-101-2025_11_20-01_10_44.vma.zst", nil, "backup",
                                "vma.zst", 21_474_836_480, 1_763_601_044, vmid: 101, notes: "db01 nightly"),
+                    ]),
+                // A Proxmox Backup Server datastore: snapshot volids, verification state, one protected backup.
+                SimulatedStorage(
+                    id: "pbs-main", type: "pbs", content: ["backup"], shared: true, nodes: nil,
+                    total: 8_001_563_222_016, baseUsed: 2_199_023_255_552,
+                    volumes: [
+                        volume("pbs-main:backup/vm/100/2025-11-23T02:00:05Z", nil, "backup", "pbs-vm", 4_123_456_789,
+                               1_763_863_205, vmid: 100, notes: "web01 weekly", protected: true, verification: "ok"),
+                        volume("pbs-main:backup/vm/101/2025-11-23T02:04:12Z", nil, "backup", "pbs-vm", 16_877_125_632,
+                               1_763_863_452, vmid: 101, notes: "db01 weekly", verification: "failed"),
+                        volume("pbs-main:backup/ct/200/2025-11-23T02:11:40Z", nil, "backup", "pbs-ct", 389_120_000,
+                               1_763_863_900, vmid: 200, notes: "dns weekly", verification: "ok"),
                     ]),
             ])
         for guest in cluster.guests {
             cluster.allocateDisks(of: guest)
+        }
+        // Each archive holds its guest's config, which a restore brings back.
+        for index in cluster.storages.indices {
+            for volume in cluster.storages[index].volumes.indices where cluster.storages[index].volumes[volume].content == "backup" {
+                let vmid = cluster.storages[index].volumes[volume].vmid
+                cluster.storages[index].volumes[volume].config = cluster.guests.first { $0.vmid == vmid }?.config
+            }
         }
         cluster.tasks = Tasks.history
         return cluster
@@ -152,8 +171,9 @@ extension SimulatedCluster {
     }
 
     private static func volume(_ volid: String, _ node: String?, _ content: String, _ format: String, _ size: Int64,
-                               _ ctime: Int64, vmid: Int? = nil, notes: String? = nil) -> SimulatedVolume {
+                               _ ctime: Int64, vmid: Int? = nil, notes: String? = nil, protected: Bool? = nil,
+                               verification: String? = nil) -> SimulatedVolume {
         SimulatedVolume(volid: volid, node: node, content: content, format: format, size: size, ctime: ctime,
-                        vmid: vmid, notes: notes)
+                        vmid: vmid, notes: notes, protected: protected, verification: verification, config: nil)
     }
 }

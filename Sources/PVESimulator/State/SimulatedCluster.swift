@@ -149,6 +149,12 @@ public struct SimulatedVolume: Codable, Equatable, Sendable {
     public var ctime: Int64
     public var vmid: Int?
     public var notes: String?
+    /// Backups: protected from pruning and deletion.
+    public var protected: Bool?
+    /// Backups on Proxmox Backup Server: the last verification's state (`ok`, `failed`).
+    public var verification: String?
+    /// Backups: the guest's config as it was backed up (what a restore brings back).
+    public var config: [String: String]?
 }
 
 /// One task (a Proxmox worker).

@@ -14,6 +14,10 @@ public struct SimulatedFaults: Codable, Equatable, Sendable {
     public var damagedOutput: [String: String] = [:]
     /// Guests whose config lock is busy: commands print `trying to acquire lock...` / ` OK`.
     public var contendedLocks: [Int] = []
+    /// Storages with no space left: a backup to them fails with `No space left on device`.
+    public var fullStorages: [String] = []
+    /// Guests (by id) whose backup fails halfway, with this error (the job goes on with the next guest).
+    public var failingBackups: [String: String] = [:]
 
     public init() {}
 
@@ -34,13 +38,15 @@ public struct SimulatedFaults: Codable, Equatable, Sendable {
         result.hangingCommands += other.hangingCommands
         result.damagedOutput.merge(other.damagedOutput) { $1 }
         result.contendedLocks += other.contendedLocks
+        result.fullStorages += other.fullStorages
+        result.failingBackups.merge(other.failingBackups) { $1 }
         return result
     }
 }
 
 extension SimulatedFaults {
     private enum Keys: String, CodingKey {
-        case failingTasks, slowTasks, hangingCommands, damagedOutput, contendedLocks
+        case failingTasks, slowTasks, hangingCommands, damagedOutput, contendedLocks, fullStorages, failingBackups
     }
 
     /// Every field is optional, so a test can write just the fault it needs.
@@ -51,5 +57,7 @@ extension SimulatedFaults {
         hangingCommands = try container.decodeIfPresent([String].self, forKey: .hangingCommands) ?? []
         damagedOutput = try container.decodeIfPresent([String: String].self, forKey: .damagedOutput) ?? [:]
         contendedLocks = try container.decodeIfPresent([Int].self, forKey: .contendedLocks) ?? []
+        fullStorages = try container.decodeIfPresent([String].self, forKey: .fullStorages) ?? []
+        failingBackups = try container.decodeIfPresent([String: String].self, forKey: .failingBackups) ?? [:]
     }
 }

@@ -264,6 +264,14 @@ enum ApiViews {
         ]
         if let vmid = volume.vmid { fields["vmid"] = .int(Int64(vmid)) }
         if let notes = volume.notes { fields["notes"] = .string(notes) }
+        if volume.content == "backup" {
+            if let kind = BackupArchive.kind(ofVolume: volume.volid) { fields["subtype"] = .string(kind.rawValue) }
+            if volume.protected == true { fields["protected"] = .int(1) }
+            if let state = volume.verification {
+                fields["verification"] = .object(["state": .string(state),
+                                                  "upid": .string("UPID:pbs:00001A2B:0003C4D5:00000000:\(String(volume.ctime + 3600, radix: 16, uppercase: true)):verificationjob:store1\\x3av\\x2d1:root@pam:")])
+            }
+        }
         if volume.content == "images" || volume.content == "rootdir" { fields["used"] = .int(volume.size / 4) }
         return .object(fields)
     }

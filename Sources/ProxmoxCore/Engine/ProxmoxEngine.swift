@@ -106,6 +106,19 @@ public struct ProxmoxEngine: Sendable {
         try await read(ConfigGet(guest), transport: transport)
     }
 
+    /// A task's whole log, read page by page (a backup's log runs to thousands of lines).
+    public func taskLog(_ upid: UPID) async throws -> Outcome<[String]> {
+        var lines: [String] = []
+        var first: Command?
+        while true {
+            let page = try await read(TaskLogRead(upid, start: lines.count, limit: 5000), transport: .api)
+            first = first ?? page.command
+            lines += page.value.map(\.t)
+            if page.value.count < 5000 { break }
+        }
+        return Outcome(value: lines, command: first!)
+    }
+
     // MARK: Changes
 
     /// Runs a change: builds, routes to the right node, runs, and waits for its task.
@@ -214,13 +227,15 @@ public struct ProxmoxEngine: Sendable {
         let work = Task { try await runner.run(command) }
         let watcher = options.progress.map { progress in
             Task {
+                var follower: TaskLogFollower?
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.progressInterval)
                     if Task.isCancelled { break }
                     if found.upid == nil { found.upid = await activeTask(of: operation) }
-                    var line: String?
-                    if let upid = found.upid { line = await lastLogLine(upid) }
-                    await progress(TaskProgress(upid: found.upid?.description, state: "running", elapsed: .now - started, lastLine: line))
+                    if follower == nil, let upid = found.upid { follower = TaskLogFollower(upid) }
+                    await follower?.advance(self)
+                    await progress(TaskProgress(upid: found.upid?.description, state: "running", elapsed: .now - started,
+                                                lastLine: follower?.progress.lastLine, percent: follower?.progress.percent))
                 }
             }
         }
@@ -228,16 +243,10 @@ public struct ProxmoxEngine: Sendable {
         return try await CancellableWait.value(of: work)
     }
 
-    /// The newest running task of the operation's guest, if any (a read; failures mean "not found").
+    /// The newest running task of the operation, if any (a read; failures mean "not found").
     func activeTask(of operation: some ChangeOperation) async -> UPID? {
-        guard let guest = operation.guest else { return nil }
-        return (try? await read(ActiveTasks(node: guest.node, vmid: guest.vmid), transport: .api))?.value.first
-    }
-
-    /// The last non-empty line of a task's log (a read; nil on failure).
-    func lastLogLine(_ upid: UPID) async -> String? {
-        guard let lines = try? await read(TaskLogRead(upid, start: 0, limit: 500), transport: .api).value else { return nil }
-        return lines.last { !$0.isEmpty }
+        guard let lookup = operation.runningTask else { return nil }
+        return (try? await read(lookup, transport: .api))?.value.first
     }
 
     /// A task-starting command may run as long as the call is willing to wait for its task.
@@ -253,26 +262,28 @@ public struct ProxmoxEngine: Sendable {
     public func waitForTask(_ upid: UPID, timeout: Duration, started: ContinuousClock.Instant = .now,
                             progress: ProgressHandler? = nil) async throws -> (TaskReport, [Command]) {
         let deadline = ContinuousClock.now + timeout
-        let statusRead = TaskStatusRead(upid), logRead = TaskLogRead(upid, start: 0, limit: 500)
+        let statusRead = TaskStatusRead(upid)
         let statusCommand = statusRead.apiCommand
         var status: TaskStatus
         var delay = pollInterval
+        var follower = TaskLogFollower(upid)
         while true {
             let output = try await runChecked(statusCommand)
             status = try Self.parsing("pvesh") { () throws(ParseFailure) in try statusRead.parse(output, family: .api) }
             if !status.isRunning || ContinuousClock.now + delay > deadline { break }
             if let progress {
+                await follower.advance(self)
                 await progress(TaskProgress(upid: upid.description, state: status.status, elapsed: .now - started,
-                                            lastLine: await lastLogLine(upid)))
+                                            lastLine: follower.progress.lastLine, percent: follower.progress.percent))
             }
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }
-        let logCommand = logRead.apiCommand
-        let logOutput = try await runner.run(logCommand)
-        let log = (try? logRead.parse(logOutput, family: .api)) ?? []
+        // The end of the log, from where progress left off.
+        let logCommand = follower.nextRead.apiCommand
+        await follower.finish(self)
         let report = TaskReport(upid: upid.description, status: status.status, exitstatus: status.exitstatus,
-                                log: Self.tail(log), waited: true)
+                                log: Self.tail(follower.tail), waited: true)
         return (report, [statusCommand, logCommand])
     }
 

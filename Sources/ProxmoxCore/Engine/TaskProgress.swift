@@ -11,18 +11,22 @@ public struct TaskProgress: Sendable, Equatable {
     public var elapsed: Duration
     /// The task log's latest line, when there is one.
     public var lastLine: String?
+    /// How far the task is, 0-100, when its log tells (backups, restores).
+    public var percent: Double?
 
-    public init(upid: String?, state: String, elapsed: Duration, lastLine: String?) {
+    public init(upid: String?, state: String, elapsed: Duration, lastLine: String?, percent: Double? = nil) {
         self.upid = upid
         self.state = state
         self.elapsed = elapsed
         self.lastLine = lastLine
+        self.percent = percent
     }
 
     /// One line for people: `running 3 s (UPID:…): last log line`.
     public var message: String {
         let seconds = Int(elapsed / .seconds(1))
         var text = "\(state) \(seconds) s"
+        if let percent { text += ", \(Int(percent))%" }
         if let upid { text += " (\(upid))" }
         if let lastLine { text += ": \(lastLine)" }
         return text

@@ -40,6 +40,11 @@ public struct Field: Sendable {
         Field(name, ["type": "array", "items": ["type": "string"], "description": .string(description)], required: required)
     }
 
+    /// An array of whole numbers.
+    public static func integers(_ name: String, _ description: String, required: Bool = false) -> Field {
+        Field(name, ["type": "array", "items": ["type": "integer"], "description": .string(description)], required: required)
+    }
+
     /// An array of numbers.
     public static func numbers(_ name: String, _ description: String, required: Bool = false) -> Field {
         Field(name, ["type": "array", "items": ["type": "number"], "description": .string(description)], required: required)

@@ -24,6 +24,13 @@ public protocol ReadOperation: ProxmoxOperation {
 public protocol ChangeOperation: ProxmoxOperation {
     /// How the host carries it out.
     var effect: ChangeEffect { get }
+    /// Where its task shows while the command runs (for progress and for naming it when the
+    /// call is cancelled). Derived from ``guest`` unless the task carries no guest id.
+    var runningTask: ActiveTasks? { get }
+}
+
+extension ChangeOperation {
+    public var runningTask: ActiveTasks? { guest.map { ActiveTasks(node: $0.node, vmid: $0.vmid) } }
 }
 
 /// How a change is carried out, which decides how its end is known.

@@ -12,7 +12,7 @@ public struct TaskStatusRead: ReadOperation {
     }
 }
 
-/// Lines `start` to `start + limit` of a task's log (line numbers from 0).
+/// Lines `start` to `start + limit` of a task's log (line numbers from 1; `start` counts from 0).
 public struct TaskLogRead: ReadOperation {
     public var upid: UPID
     public var start: Int
@@ -28,20 +28,64 @@ public struct TaskLogRead: ReadOperation {
     public var cliCommand: Command? { nil }
     public var autoFamily: CommandFamily { .api }
     public var guest: GuestRef? { nil }
-    public func parse(_ output: CommandOutput, family: CommandFamily) throws(ParseFailure) -> [String] {
-        try TaskStatus.parseLog(try Self.document(output))
+    public func parse(_ output: CommandOutput, family: CommandFamily) throws(ParseFailure) -> [TaskLogLine] {
+        try TaskLogLine.parseList(try Self.document(output))
     }
 }
 
-/// The running tasks of one guest on its node, newest first (to find the task of a command still running).
+/// One line of a task log.
+public struct TaskLogLine: Codable, Hashable, Sendable {
+    /// Line number, from 1.
+    public var n: Int
+    public var t: String
+
+    public init(n: Int, t: String) {
+        self.n = n
+        self.t = t
+    }
+
+    public static let schema = ResultSchema.object([
+        .integer("n", "Line number, from 1", required: true),
+        .string("t", "Text", required: true),
+    ])
+
+    /// `[{"n":1,"t":"..."},...]`; PVE answers a log with nothing in the range with one line
+    /// `{"n":0,"t":"no content"}`, which is no line at all.
+    public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [TaskLogLine] {
+        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of log lines") }
+        return entries.compactMap { entry in
+            guard let n = entry["n"]?.intValue, n > 0, let t = entry["t"]?.stringValue else { return nil }
+            return TaskLogLine(n: Int(n), t: t)
+        }
+    }
+}
+
+/// Stops a running task (`DELETE /nodes/{node}/tasks/{upid}`): PVE signals the worker; done
+/// when the command returns.
+public struct TaskStop: ChangeOperation {
+    public var upid: UPID
+    public init(_ upid: UPID) { self.upid = upid }
+    public var apiCommand: Command { CommandForm.pvesh("delete", "/nodes/\(upid.node)/tasks/\(upid)") }
+    public var cliCommand: Command? { nil }
+    public var autoFamily: CommandFamily { .api }
+    public var guest: GuestRef? { nil }
+    public var effect: ChangeEffect { .synchronous }
+}
+
+/// The running tasks on a node, newest first: of one guest, and/or of one type (to find the
+/// task of a command still running; a backup job of several guests carries no guest id).
 public struct ActiveTasks: ReadOperation {
     public var node: NodeName
-    public var vmid: VMID
-    public init(node: NodeName, vmid: VMID) {
+    public var vmid: VMID?
+    public var type: String?
+    public init(node: NodeName, vmid: VMID?, type: String? = nil) {
         self.node = node
         self.vmid = vmid
+        self.type = type
     }
-    public var apiCommand: Command { CommandForm.pvesh("get", "/nodes/\(node)/tasks", ["--vmid", vmid.description, "--source", "active"]) }
+    public var apiCommand: Command {
+        CommandForm.pvesh("get", "/nodes/\(node)/tasks", CommandForm.option("vmid", vmid) + CommandForm.option("typefilter", type) + ["--source", "active"])
+    }
     public var cliCommand: Command? { nil }
     public var autoFamily: CommandFamily { .api }
     public var guest: GuestRef? { nil }

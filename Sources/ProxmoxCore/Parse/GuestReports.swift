@@ -135,12 +135,6 @@ public struct TaskStatus: Codable, Hashable, Sendable {
         return TaskStatus(upid: document["upid"]?.stringValue ?? "", status: status,
                           exitstatus: document["exitstatus"]?.stringValue)
     }
-
-    /// Log lines of `GET .../log` in order.
-    public static func parseLog(_ document: JSONValue) throws(ParseFailure) -> [String] {
-        guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of log lines") }
-        return entries.compactMap { $0["t"]?.stringValue }
-    }
 }
 
 extension UPID {

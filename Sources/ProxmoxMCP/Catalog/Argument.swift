@@ -92,6 +92,18 @@ extension Argument where T == VMID? {
     }
 }
 
+extension Argument where T == [VMID] {
+    /// One or more guest ids, each once.
+    static func vmids(_ name: String, _ description: String, limit: Int) -> Self {
+        Argument(name, schemaProperty("array", "\(description) (1-\(limit), each once)", [
+            "items": ["type": "integer", "minimum": .int(VMID.minimum), "maximum": .int(VMID.maximum)],
+            "minItems": 1, "maxItems": .int(limit), "uniqueItems": true,
+        ]), required: true) { arguments, name in
+            try arguments.vmidList(name, limit: limit)
+        }
+    }
+}
+
 extension Argument where T == SnapshotName {
     static func snapshot(_ description: String = "Snapshot name") -> Self {
         Argument("snapshot", schemaProperty("string", description, ["pattern": .string(SnapshotName.pattern), "maxLength": .int(SnapshotName.maxLength)]),

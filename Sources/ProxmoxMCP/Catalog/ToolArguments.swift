@@ -130,4 +130,25 @@ struct ToolArguments: Sendable {
             throw .invalidArgument(field: field, reason: "expected an array of option names")
         }
     }
+
+    /// An array of guest ids: at least one, at most `limit`, no repeats.
+    func vmidList(_ field: String, limit: Int) throws(ProxmoxError) -> [VMID] {
+        guard case let .array(items)? = values[field] else {
+            throw .invalidArgument(field: field, reason: has(field) ? "expected an array of guest ids" : "is required")
+        }
+        guard (1...limit).contains(items.count) else { throw .invalidArgument(field: field, reason: "give 1 to \(limit) guest ids") }
+        var ids: [VMID] = []
+        for (index, item) in items.enumerated() {
+            let number: Int
+            switch item {
+            case let .int(value): number = value
+            case let .double(value) where value.rounded() == value && abs(value) < 1e15: number = Int(value)
+            default: throw .invalidArgument(field: "\(field)[\(index)]", reason: "expected an integer")
+            }
+            guard let vmid = try? VMID(number) else { throw .invalidArgument(field: "\(field)[\(index)]", reason: "\(number) is outside 100-999999999") }
+            guard !ids.contains(vmid) else { throw .invalidArgument(field: "\(field)[\(index)]", reason: "\(number) is given twice") }
+            ids.append(vmid)
+        }
+        return ids
+    }
 }

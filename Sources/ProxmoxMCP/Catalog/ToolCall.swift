@@ -51,6 +51,15 @@ struct ToolCall: Sendable {
         ToolOutput(text: text, structured: Structured.read(fields, outcome: outcome, environment: environment))
     }
 
+    /// A read's answer when several commands ran (a listing over storages, a status and its log).
+    func answer(_ fields: [String: Value], commands: [Command], text: String) -> ToolOutput {
+        var object = fields
+        object["transport"] = "api"
+        object["commands"] = .array(commands.map { .string($0.description) })
+        if environment.simulated { object["simulated"] = true }
+        return ToolOutput(text: text, structured: .object(object))
+    }
+
     /// Runs a change on a guest and renders it.
     func perform(_ operation: some ChangeOperation, guest: GuestRef, action: String, fields: [String: Value] = [:],
                  secrets: [String] = []) async throws -> ToolOutput {

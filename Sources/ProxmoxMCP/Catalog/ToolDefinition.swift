@@ -109,6 +109,8 @@ public enum GuestProtection: Sendable {
     case never
     /// Always (stop, shutdown, restart, rollback, delete, snapshot delete).
     case always
-    /// When one of these arguments is given (config: `set`, `delete`).
+    /// When one of these arguments is given (config: `set`, `delete`); without them the call is a read.
     case whenGiven([String])
+    /// When this flag is true (restore: `force`, which overwrites the guest `vmid`).
+    case whenTrue(String)
 }

@@ -96,6 +96,7 @@ public enum ToolReference {
         case .never: break
         case .always: parts.append("refused for a guest in protectedVmids")
         case let .whenGiven(names): parts.append("refused for a guest in protectedVmids when \(names.map { "`\($0)`" }.joined(separator: " or ")) is given")
+        case let .whenTrue(name): parts.append("refused for a guest in protectedVmids when `\(name)` is true")
         }
         return parts.joined(separator: "; ")
     }

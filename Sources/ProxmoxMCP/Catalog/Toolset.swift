@@ -30,7 +30,7 @@ public struct Toolset: Sendable {
 public enum ToolCatalog {
     /// The toolsets of Proxmox work, which the `toolsets` setting chooses from.
     public static let workSets: [Toolset] = [
-        Guests.toolset, Snapshots.toolset, Config.toolset, Nodes.toolset, Storage.toolset, Tasks.toolset,
+        Guests.toolset, Snapshots.toolset, Config.toolset, Nodes.toolset, Storage.toolset, Tasks.toolset, Backups.toolset,
     ]
 
     /// Every toolset: the work sets, then the toolsets' own (listed with `dynamicToolsets`).

@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import MCP
 import ProxmoxCore
@@ -76,12 +77,19 @@ public enum ProxmoxMCPServer {
         }
     }
 
-    /// Sends each progress report as a `notifications/progress` for the request's token; progress
-    /// is the elapsed time in seconds, so it only grows.
+    /// Sends each progress report as a `notifications/progress` for the request's token: the
+    /// percent done (total 100) when the task's log tells it (backups, restores), else the elapsed
+    /// time in seconds; either way it only grows.
     static func progressSender(_ server: Server, token: ProgressToken) -> ProgressHandler {
-        { report in
+        let highest = Mutex<Double>(0)
+        return { report in
             let seconds = Double(report.elapsed.components.seconds) + Double(report.elapsed.components.attoseconds) / 1e18
-            try? await server.notify(ProgressNotification.message(.init(progressToken: token, progress: seconds, message: report.message)))
+            let value = highest.withLock { highest in
+                highest = max(highest, report.percent ?? seconds)
+                return highest
+            }
+            try? await server.notify(ProgressNotification.message(.init(progressToken: token, progress: value,
+                                                                         total: report.percent == nil ? nil : 100, message: report.message)))
         }
     }
 

@@ -29,6 +29,7 @@ extension GuestProtection {
         case .never: false
         case .always: true
         case let .whenGiven(names): names.contains { arguments.has($0) }
+        case let .whenTrue(name): (try? arguments.bool(name)) == true
         }
     }
 }

@@ -71,7 +71,7 @@ enum Guests {
             annotations: Shared.changing(destructive: true), output: Shared.change()
         ) { call in
             let guest = try await call.guest(kind)
-            if try !call[Shared.confirm] && !call[Shared.dryRun] { try await confirmDeletion(guest, call.environment) }
+            try await confirmDeletion(call, guest)
             return try await call.perform(DeleteGuest(guest, purge: try call[purge], destroyUnreferencedDisks: try call[unreferenced]),
                                           guest: guest, action: "delete")
         }
@@ -80,27 +80,14 @@ enum Guests {
         return definition
     }
 
-    /// A delete without `confirm: true`: ask the user, showing what would be lost, when the client
-    /// can ask; otherwise, or unless the user confirms, refuse. Either way nothing runs unconfirmed.
-    static func confirmDeletion(_ guest: GuestRef, _ environment: ToolEnvironment) async throws {
-        let howTo = "call again with confirm: true"
-        guard let confirm = CallContext.current?.confirm else {
-            throw ProxmoxError.refused("deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node) is irreversible: \(howTo) (nothing ran)")
-        }
-        let summary = try await environment.engine.guest(guest.vmid)
-        let snapshots = (try? await environment.engine.snapshots(guest, transport: .api).value.filter { !$0.current }.count) ?? 0
-        let name = summary?.name.map { " (\($0))" } ?? ""
-        let question = "Delete \(guest.kind.noun) \(guest.vmid)\(name) on node \(guest.node)? It is \(summary?.status ?? "in an unknown state") "
-            + "and has \(snapshots) snapshot\(snapshots == 1 ? "" : "s"). Its disks and snapshots are destroyed; this cannot be undone."
-        switch await confirm(question) {
-        case .confirmed:
-            return
-        case .declined:
-            throw ProxmoxError.refused("the user declined deleting \(guest.kind.noun) \(guest.vmid); nothing ran")
-        case .cancelled:
-            throw ProxmoxError.refused("the user dismissed the question about deleting \(guest.kind.noun) \(guest.vmid); nothing ran")
-        case .unsupported:
-            throw ProxmoxError.refused("deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node) is irreversible: \(howTo) (nothing ran)")
+    /// A delete without `confirm: true`: the user is asked, shown what would be lost.
+    static func confirmDeletion(_ call: ToolCall, _ guest: GuestRef) async throws {
+        try await Confirmation.require(call, "deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node)") {
+            let summary = try await call.engine.guest(guest.vmid)
+            let snapshots = (try? await call.engine.snapshots(guest, transport: .api).value.filter { !$0.current }.count) ?? 0
+            let name = summary?.name.map { " (\($0))" } ?? ""
+            return "Delete \(guest.kind.noun) \(guest.vmid)\(name) on node \(guest.node)? It is \(summary?.status ?? "in an unknown state") "
+                + "and has \(snapshots) snapshot\(snapshots == 1 ? "" : "s"). Its disks and snapshots are destroyed; this cannot be undone."
         }
     }
 

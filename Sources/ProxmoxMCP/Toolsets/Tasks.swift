@@ -5,7 +5,7 @@ import ProxmoxCore
 enum Tasks {
     static let toolset = Toolset(
         id: "tasks", summary: "Proxmox task history and state: what ran, what failed, task logs", isDefault: false,
-        tools: [taskList, taskStatus])
+        tools: [taskList, taskStatus, taskLog, taskWait, taskStop])
 
     static let upid = Argument<UPID>(
         "upid", ["type": "string", "pattern": "^UPID:", "maxLength": 512,
@@ -34,34 +34,131 @@ enum Tasks {
          "user": .string(upid.user), "starttime": .int(upid.starttime)]
     }
 
+    /// A task's state, as task_status and task_wait answer it.
+    static let state: [Field] = [
+        .choice("status", ["running", "stopped"], "running or stopped", required: true),
+        .string("exitstatus", "Once stopped: OK, WARNINGS: n, or the error"),
+        .boolean("succeeded", "Stopped with OK or warnings", required: true),
+        .strings("log", "Last lines of the log", required: true),
+    ]
+
+    /// The answer of task_status and task_wait: identity, state, the log's last lines.
+    static func stateAnswer(_ id: UPID, _ status: TaskStatus, log: [String], lines: Int, commands: [Command], call: ToolCall,
+                            extra: [String: Value] = [:]) -> ToolOutput {
+        let tail = Array(log.filter { !$0.isEmpty }.suffix(lines))
+        var fields = identityFields(id).merging(extra) { $1 }
+        fields["status"] = .string(status.status)
+        if let exit = status.exitstatus { fields["exitstatus"] = .string(exit) }
+        fields["succeeded"] = .bool(status.succeeded)
+        fields["log"] = .array(tail.map { .string($0) })
+        let state = status.isRunning ? "running" : status.succeeded ? "stopped: \(status.exitstatus ?? "OK")" : "FAILED: \(status.exitstatus ?? "unknown")"
+        return call.answer(fields, commands: commands, text: "\(id.type) \(id.id) on \(id.node): \(state)\n" + tail.joined(separator: "\n"))
+    }
+
     static let taskStatus = ToolDefinition(
         name: "proxmox_task_status", title: "Task status",
         description: "One task's state (running or stopped), exit status, and the last lines of its log. Read-only.",
         arguments: [upid.erased, lines.erased], annotations: Shared.readOnly,
-        output: identity + Shared.provenance + [
-            .choice("status", ["running", "stopped"], "running or stopped", required: true),
-            .string("exitstatus", "Once stopped: OK, WARNINGS: n, or the error"),
-            .boolean("succeeded", "Stopped with OK or warnings", required: true),
-            .strings("log", "Last lines of the log", required: true),
-        ]
+        output: identity + Shared.provenance + state
     ) { call in
         let id = try call[upid]
         let status = try await call.engine.read(TaskStatusRead(id), transport: .api)
-        let log = try await call.engine.read(TaskLogRead(id, start: 0, limit: 50_000), transport: .api)
-        let tail = Array(log.value.filter { !$0.isEmpty }.suffix(try call[lines]))
-        var fields = identityFields(id)
-        fields["status"] = .string(status.value.status)
-        if let exit = status.value.exitstatus { fields["exitstatus"] = .string(exit) }
-        fields["succeeded"] = .bool(status.value.succeeded)
-        fields["log"] = .array(tail.map { .string($0) })
-        var structured = Structured.read(fields, outcome: status, environment: call.environment)
-        if case var .object(object) = structured {
-            object["commands"] = .array([.string(status.command.description), .string(log.command.description)])
-            structured = .object(object)
-        }
-        let state = status.value.isRunning ? "running" : "stopped: \(status.value.exitstatus ?? "unknown")"
-        return ToolOutput(text: "\(id.type) \(id.id) on \(id.node): \(state)\n" + tail.joined(separator: "\n"), structured: structured)
+        let log = try await call.engine.taskLog(id)
+        return stateAnswer(id, status.value, log: log.value, lines: try call[lines], commands: [status.command, log.command], call: call)
     }
+
+    // MARK: Log
+
+    static let logStart = Argument<Int>.integer("start", "First line to return, counting from 0", unit: "lines", range: 0...10_000_000, default: 0)
+    static let logLimit = Argument<Int>.integer("limit", "Lines to return", unit: "lines", range: 1...5000, default: 500)
+
+    static let taskLog = ToolDefinition(
+        name: "proxmox_task_log", title: "Task log",
+        description: "A task's log, a page at a time (a backup's log runs to thousands of lines): lines start to start+limit, numbered from 1. Read-only.",
+        arguments: [upid.erased, logStart.erased, logLimit.erased], annotations: Shared.readOnly,
+        output: identity + Shared.provenance + [
+            .list("lines", "The page, in order", TaskLogLine.schema, required: true),
+            .integer("start", "First line asked for, from 0", required: true),
+            .boolean("more", "The page is full: more lines may follow (ask from start+limit)", required: true),
+        ]
+    ) { call in
+        let id = try call[upid]
+        let start = try call[logStart], limit = try call[logLimit]
+        let page = try await call.engine.read(TaskLogRead(id, start: start, limit: limit), transport: .api)
+        var fields = identityFields(id)
+        fields["lines"] = try Structured.encode(page.value)
+        fields["start"] = .int(start)
+        fields["more"] = .bool(page.value.count == limit)
+        let text = page.value.isEmpty ? "No log lines from \(start)." : page.value.map { "\($0.n) \($0.t)" }.joined(separator: "\n")
+        return call.answer(fields, page, text: text)
+    }
+
+    // MARK: Wait
+
+    static let waitTimeout = Argument<Int?>.integer("timeout", "Longest wait, seconds; default: server's task timeout (300+)", range: 1...86_400)
+
+    static let taskWait = ToolDefinition(
+        name: "proxmox_task_wait", title: "Wait for task",
+        description: "Wait until a task started elsewhere (a UPID from a list or a wait: false call) stops, with progress; then its state and last log lines. Read-only.",
+        arguments: [upid.erased, waitTimeout.erased, lines.erased], annotations: Shared.readOnly,
+        output: identity + Shared.provenance + state + [
+            .boolean("timedOut", "Still running when the wait ended", required: true),
+            .number("waited", "Seconds waited", required: true),
+        ]
+    ) { call in
+        let id = try call[upid]
+        let started = ContinuousClock.now
+        let timeout = try call[waitTimeout].map { Duration.seconds($0) } ?? call.environment.taskTimeout
+        let (report, commands): (TaskReport, [Command])
+        do {
+            (report, commands) = try await call.engine.waitForTask(id, timeout: timeout, started: started, progress: CallContext.current?.progress)
+        } catch is CancellationError {
+            throw ProxmoxError.cancelled(upid: id.description, node: id.node)
+        }
+        let status = TaskStatus(upid: id.description, status: report.status, exitstatus: report.exitstatus)
+        let waited = ContinuousClock.now - started
+        let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+        return stateAnswer(id, status, log: report.log, lines: try call[lines], commands: commands, call: call,
+                           extra: ["timedOut": .bool(status.isRunning), "waited": .double((seconds * 10).rounded() / 10)])
+    }
+
+    // MARK: Stop
+
+    static let taskStop = {
+        var definition = ToolDefinition(
+            name: "proxmox_task_stop", title: "Stop task",
+            description: "Stop a running task (a stuck backup, migration or start). Its work is cut off halfway. Needs confirm: true, else the user is asked (when the client can ask).",
+            arguments: [upid.erased, Shared.confirm.erased, Shared.dryRun.erased], annotations: Shared.changing(destructive: true),
+            output: identity + Shared.provenance + [
+                .boolean("dryRun", "Nothing ran", required: true),
+                .choice("status", ["running", "stopped"], "State after the stop", required: true),
+                .string("exitstatus", "How it ended"),
+            ]
+        ) { call in
+            let id = try call[upid]
+            let before = try await call.engine.read(TaskStatusRead(id), transport: .api)
+            guard before.value.isRunning || (try call[Shared.dryRun]) else {
+                throw ProxmoxError.refused("task \(id) already stopped (\(before.value.exitstatus ?? "unknown")); nothing to stop, nothing ran")
+            }
+            try await Confirmation.require(call, "stopping task \(id.type) \(id.id) on \(id.node)") {
+                "Stop task \(id.type)\(id.id.isEmpty ? "" : " of \(id.id)") on node \(id.node), started by \(id.user) at \(Render.utc(Int64(id.starttime))) UTC? Its work stops halfway."
+            }
+            let execution = try await call.engine.perform(TaskStop(id), options: try call.options())
+            var fields = identityFields(id)
+            var text = Structured.summary(execution, subject: "task \(id)", action: "stop", secrets: [])
+            if execution.dryRun {
+                fields["status"] = .string(before.value.status)
+            } else {
+                let after = try await call.engine.read(TaskStatusRead(id), transport: .api)
+                fields["status"] = .string(after.value.status)
+                if let exit = after.value.exitstatus { fields["exitstatus"] = .string(exit) }
+                text = "stopped \(id.type) \(id.id) on \(id.node): \(after.value.status)\(after.value.exitstatus.map { " (\($0))" } ?? "")"
+            }
+            return ToolOutput(text: text, structured: try Structured.execution(execution, fields: fields, secrets: [], environment: call.environment))
+        }
+        definition.protection = .never
+        return definition
+    }()
 
     // MARK: List
 

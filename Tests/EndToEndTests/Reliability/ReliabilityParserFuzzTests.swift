@@ -159,7 +159,7 @@ import TestSupport
                                                     "pvesh-get-tasks-UPID-status.running.reconstructed.json"].map(fixture), json: true,
                    parse: viaJSON { _ = try TaskStatus.parse($0) }),
             Target(name: "task log", seeds: try ["pvesh-get-tasks-UPID-log.ok.reconstructed.json", "pvesh-get-tasks-UPID-log.error.reconstructed.json"].map(fixture),
-                   json: true, parse: viaJSON { _ = try TaskStatus.parseLog($0) }),
+                   json: true, parse: viaJSON { _ = try TaskLogLine.parseList($0) }),
             Target(name: "UPID", seeds: [try fixture("upid-example.pve-docs.txt")], json: false,
                    parse: { bytes in (try? UPID(parsing: String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines))) != nil }),
             Target(name: "UPID from pvesh output", seeds: [try fixture("pvesh-create-qemu-VMID-status-start.json-format.reconstructed.txt"),
