@@ -137,7 +137,7 @@ enum Tasks {
         ) { call in
             let id = try call[upid]
             let before = try await call.engine.read(TaskStatusRead(id), transport: .api)
-            guard before.value.isRunning || (try call[Shared.dryRun]) else {
+            guard try before.value.isRunning || call[Shared.dryRun] else {
                 throw ProxmoxError.refused("task \(id) already stopped (\(before.value.exitstatus ?? "unknown")); nothing to stop, nothing ran")
             }
             try await Confirmation.require(call, "stopping task \(id.type) \(id.id) on \(id.node)") {

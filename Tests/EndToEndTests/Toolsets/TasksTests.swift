@@ -14,7 +14,14 @@ import Testing
                   both: ["pvesh get /nodes/pve2/tasks --limit 50 --start 0 --source active --vmid 201 --userfilter root@pam --output-format json"]),
         GoldenRow("proxmox_task_status", ["upid": .string(failedBackup), "lines": 3],
                   both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/status --output-format json",
-                         "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 50000 --output-format json"]),
+                         "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 5000 --output-format json"]),
+        GoldenRow("proxmox_task_log", ["upid": .string(failedBackup), "start": 2, "limit": 3],
+                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 2 --limit 3 --output-format json"]),
+        GoldenRow("proxmox_task_wait", ["upid": .string(failedBackup), "timeout": 5],
+                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/status --output-format json",
+                         "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 1000 --output-format json"]),
+        GoldenRow("proxmox_task_stop", ["upid": .string(failedBackup), "confirm": true],
+                  both: ["pvesh delete /nodes/pve1/tasks/\(failedBackup) --output-format json"]),
     ]
 
     /// This toolset's steps of the tool sweep over a real sshd.
