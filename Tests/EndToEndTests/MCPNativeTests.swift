@@ -107,7 +107,8 @@ import TestSupport
         guard case let .text(text)? = safe.messages.first?.content else { Issue.record("no text"); return }
         #expect(text.hasPrefix("Make this change to guest 101 safely: give it 8 GiB of memory\n1. Read its state"))
         #expect(text.contains("Take a snapshot named pre-change-"))
-        #expect(text.contains("restore it with the snapshot_restore tool"))
+        #expect(text.contains("restore the snapshot with the snapshot_restore tool"))
+        #expect(text.contains("cannot take snapshots") && text.contains("take a backup instead with proxmox_backup_create"))
         let health = try await server.client.getPrompt(name: "cluster_health_check")
         guard case let .text(check)? = health.messages.first?.content else { Issue.record("no text"); return }
         #expect(check.contains("proxmox_cluster_status") && check.contains("change nothing"))
@@ -153,7 +154,7 @@ import TestSupport
         await server.client.onNotification(ToolListChangedNotification.self) { _ in changes.withLock { $0 += 1 } }
         let initialized = try await server.connect()
         #expect(initialized.capabilities.tools?.listChanged == true)
-        #expect(initialized.instructions?.contains("Off: tasks (proxmox_toolset_enable switches one on)") == true)
+        #expect(initialized.instructions?.contains("Off: tasks, backup (proxmox_toolset_enable switches one on)") == true)
         let before = try await server.client.listTools().tools.map(\.name)
         #expect(before.contains("proxmox_toolset_enable") && !before.contains("proxmox_task_status"))
         let refused = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])
@@ -279,8 +280,8 @@ import TestSupport
             }(client)
         }
         let expectations = [
-            "the user declined deleting VM 102; nothing ran", "the user dismissed the question about deleting VM 102; nothing ran",
-            "the user declined deleting VM 102; nothing ran",
+            "the user declined deleting VM 102 on pve2; nothing ran", "the user dismissed the question about deleting VM 102 on pve2; nothing ran",
+            "the user declined deleting VM 102 on pve2; nothing ran",
         ]
         for expected in expectations {
             let refused = try await server.call("proxmox_vm_delete", ["vmid": 102])

@@ -56,6 +56,7 @@ import TestSupport
             guard takesTransport else { continue }
             let guestTool = tool.hasPrefix("proxmox_vm_") || tool.hasPrefix("proxmox_ct_")
             let hasCLIForm = guestTool && tool != "proxmox_vm_list" && tool != "proxmox_ct_list"
+                || ["proxmox_backup_create", "proxmox_backup_restore"].contains(tool)
             let ran = result.structuredContent?.objectValue?["transport"]?.stringValue
             #expect(ran == (transport == "ssh" && hasCLIForm ? "cli" : "api"), "\(tool) \(transport)")
         }

@@ -44,11 +44,26 @@ enum PromptCatalog {
             return """
                 Make this change to guest \(vmid) safely: \(change)
                 1. Read its state: proxmox_vm_list or proxmox_ct_list (status, node, lock) and proxmox_vm_config_get or proxmox_ct_config_get (keep the digest).
-                2. Take a snapshot named pre-change-<yyyymmdd-hhmm> with proxmox_vm_snapshot_create or proxmox_ct_snapshot_create, with a description of the change. Stop if it fails.
+                2. Take a snapshot named pre-change-<yyyymmdd-hhmm> with proxmox_vm_snapshot_create or proxmox_ct_snapshot_create, with a description of the change. If the guest's storage cannot take snapshots (raw disks on a directory, plain LVM: "snapshot feature is not available"), take a backup instead with proxmox_backup_create (mode snapshot, notes_template "before: <the change>") to a backup storage from proxmox_storage_list, and note its volume id; if that tool is not offered, tell me the backup toolset is needed (proxmox_toolset_enable backup, or the toolsets setting). Stop if neither works.
                 3. Show me the exact change as a dryRun (for config: the set/delete map and the digest from step 1) and wait for my go.
                 4. Make the change (proxmox_vm_config or proxmox_ct_config with the digest, so someone else's edit in between is refused).
                 5. Verify: read the config back, check the guest's status, and ask me to check the service.
-                6. If I say it is fine, offer to delete the snapshot; if not, restore it with the snapshot_restore tool (that discards everything since) and confirm the guest is back.
+                6. If I say it is fine, offer to delete the snapshot (or the backup, proxmox_backup_delete); if not, restore the snapshot with the snapshot_restore tool, or the backup with proxmox_backup_restore over the same vmid (force and confirm: true, the guest stopped first); either discards everything since. Confirm the guest is back.
+                """
+        },
+        Entry(prompt: Prompt(name: "failed_tasks_review", title: "Failed tasks review",
+                             description: "What failed (backups, migrations, starts), why, and what to do about it. Changes nothing.",
+                             arguments: [.init(name: "hours", title: "Hours", description: "How far back to look, hours (default 24)", required: false),
+                                         .init(name: "node", title: "Node", description: "Only this node (default: the whole cluster)", required: false)]),
+              tools: ["proxmox_task_list", "proxmox_task_status", "proxmox_task_log", "proxmox_vm_list", "proxmox_ct_list"]) { arguments in
+            let hours = arguments["hours"].flatMap { Int($0) }.map { max(1, min($0, 24 * 365)) } ?? 24
+            let scope = arguments["node"].map { "node: \"\($0)\"" } ?? "no node (the whole cluster)"
+            return """
+                Review the Proxmox tasks that failed in the last \(hours) hours and change nothing.
+                1. proxmox_task_list with errors: true and \(scope), since = now minus \(hours * 3600) seconds (seconds since the epoch); also status: running, to spot tasks stuck for hours.
+                2. For each failed task: proxmox_task_status (its exit status and last lines); for a backup job (type vzdump), proxmox_task_log to find each "ERROR: Backup of VM N failed - ..." line, as a job can fail for one guest and succeed for the others.
+                3. proxmox_vm_list and proxmox_ct_list: guests still locked by a task that ended (lock backup, migrate, snapshot), which block later jobs.
+                Report one line per failure, newest first: when, node, task type, guest, the error in Proxmox's words, the likely cause (storage full, lock held, timeout talking to the guest, node unreachable) and the next step (which tool, which arguments). Then tasks still running for suspiciously long. Do not retry, stop or unlock anything without asking me.
                 """
         },
         Entry(prompt: Prompt(name: "capacity_review", title: "Capacity review",

@@ -51,6 +51,7 @@ import TestSupport
         ("proxmox_backup_create", ["vmids": [200], "storage": "local", "transport": "cli"]),
         ("proxmox_backup_restore", ["volume": .string(containerArchive)]),
         ("proxmox_task_list", ["node": "pve1", "typefilter": "vzrestore"]),
+        ("proxmox_backup_delete", ["volume": "nas-backup:backup/vzdump-qemu-101-2025_11_20-01_10_44.vma.zst", "confirm": true]),
     ]
 
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }

@@ -28,6 +28,9 @@ import Testing
     static let sweep: [(String, [String: Value])] = [
         ("proxmox_task_status", ["upid": .string(failedBackup)]),
         ("proxmox_task_list", ["errors": true]), ("proxmox_task_list", ["node": "pve1", "limit": 3]),
+        ("proxmox_task_log", ["upid": .string(failedBackup), "start": 3, "limit": 4]),
+        ("proxmox_task_wait", ["upid": .string(failedBackup), "timeout": 10]),
+        ("proxmox_task_stop", ["upid": .string(failedBackup), "confirm": true, "dryRun": true]),
     ]
 
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }

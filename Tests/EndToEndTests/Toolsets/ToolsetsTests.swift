@@ -65,9 +65,11 @@ import Testing
         let narrow = Self.environment(["nodes"])
         let text = ProxmoxMCPServer.instructions(narrow)
         #expect(text.contains("Toolsets on: nodes ("))
-        #expect(text.contains("Off: guests, snapshots, config, storage, tasks"))
+        #expect(text.contains("Off: guests, snapshots, config, storage, tasks, backup"))
         #expect(ProxmoxMCPServer.promptNames(narrow) == [])
         #expect(ProxmoxMCPServer.promptNames(Self.environment(["core"])) == ["cluster_health_check", "safe_change", "capacity_review", "snapshot_restore_review"])
         #expect(ProxmoxMCPServer.promptNames(Self.environment(["core"], readOnly: true)) == ["cluster_health_check", "capacity_review"])
+        // The failed-tasks review needs the tasks toolset, read-only or not.
+        #expect(ProxmoxMCPServer.promptNames(Self.environment(["core", "tasks"], readOnly: true)) == ["cluster_health_check", "failed_tasks_review", "capacity_review"])
     }
 }
