@@ -160,6 +160,21 @@ import TestSupport
                    parse: viaJSON { _ = try TaskStatus.parse($0) }),
             Target(name: "task log", seeds: try ["pvesh-get-tasks-UPID-log.ok.reconstructed.json", "pvesh-get-tasks-UPID-log.error.reconstructed.json"].map(fixture),
                    json: true, parse: viaJSON { _ = try TaskLogLine.parseList($0) }),
+            Target(name: "backup listing", seeds: [try Paths.fixtureBytes("backups/storage-content-backup.dir.iobroker-341.json"),
+                                                   simulated(["pvesh", "get", "/nodes/pve1/storage/pbs-main/content", "--content", "backup", "--output-format", "json"])],
+                   json: true, parse: viaJSON { _ = try BackupArchive.parseList($0, node: "pve1") }),
+            Target(name: "vzdump and restore logs", seeds: try ["vzdump-qemu-pbs.progress.virtio-win-756.log", "vzdump-qemu-pbs.finish.joulenap-61.log",
+                                                                "vzdump-qemu-pbs.failed.check_pve-85.log", "qmrestore-vma.linbit-359.log"]
+                       .map { try Paths.fixtureBytes("backups/" + $0) },
+                   json: false, parse: { bytes in
+                       let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+                       _ = GuestBackup.parseLog(lines, storage: "s")
+                       var progress = TaskLogProgress()
+                       progress.consume(lines)
+                       // Progress stays a percent, whatever the log says.
+                       precondition(progress.percent.map { (0...100).contains($0) } ?? true, "percent out of range")
+                       return true
+                   }),
             Target(name: "UPID", seeds: [try fixture("upid-example.pve-docs.txt")], json: false,
                    parse: { bytes in (try? UPID(parsing: String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines))) != nil }),
             Target(name: "UPID from pvesh output", seeds: [try fixture("pvesh-create-qemu-VMID-status-start.json-format.reconstructed.txt"),

@@ -1,5 +1,9 @@
+import Foundation
 import MCP
+import PVESimulator
+import Synchronization
 import Testing
+import TestSupport
 
 @Suite struct TasksTests {
     /// Last night's backup job in the simulator's task history, which failed for one guest.
@@ -98,5 +102,59 @@ import Testing
             #expect(result.isError == true, "\(arguments)")
             #expect(Golden.commands(result) == [], "\(arguments)")
         }
+    }
+}
+
+/// Tasks started elsewhere, still running: waited for with progress, and stopped. Through the
+/// swift-sdk client, the built server and a real sshd (commands run side by side there).
+@Suite struct RunningTaskTests {
+    static func running(_ server: ServerProcess, node: String, vmid: Int) async throws -> String {
+        for _ in 0..<100 {
+            let listed = try await server.call("proxmox_task_list", ["node": .string(node), "status": "running", "vmid": .int(vmid)])
+            if let upid = listed.structuredContent?.objectValue?["tasks"]?.arrayValue?.first?.objectValue?["upid"]?.stringValue { return upid }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CancellationError()
+    }
+
+    @Test func waitForATaskStartedElsewhereThenStopAnother() async throws {
+        let fixture = try SSHFixture()
+        try StateStore(file: fixture.server.statePath).modify { cluster in
+            cluster.faults.slowTasks["qmstart:102"] = 3
+            cluster.faults.slowTasks["qmstart:103"] = 60
+        }
+        let progress = Mutex<[ProgressNotification.Parameters]>([])
+        let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "core,tasks"]) { $1 },
+                                       workingDirectory: fixture.server.directory.path)
+        await server.client.onNotification(ProgressNotification.self) { message in progress.withLock { $0.append(message.params) } }
+        _ = try await server.connect()
+        // Started by someone else (here: another call that is not waited for by this one).
+        let started = try await server.client.send(CallTool.request(.init(name: "proxmox_vm_start", arguments: ["vmid": 102, "transport": "api"])))
+        let upid = try await Self.running(server, node: "pve2", vmid: 102)
+        let waited = try await server.client.send(CallTool.request(.init(name: "proxmox_task_wait", arguments: ["upid": .string(upid), "timeout": 30],
+                                                                         meta: Metadata(progressToken: .string("wait"))))).value
+        let fields = try #require(waited.structuredContent?.objectValue)
+        #expect(fields["status"] == "stopped" && fields["exitstatus"] == "OK" && fields["succeeded"] == true && fields["timedOut"] == false,
+                "\(text(waited))")
+        #expect(fields["log"]?.arrayValue?.last == "TASK OK")
+        let reports = progress.withLock { $0 }
+        #expect(!reports.isEmpty && reports.allSatisfy { $0.progressToken == .string("wait") && $0.message?.contains(upid) == true }, "\(reports)")
+        #expect(try await started.value.isError == false)
+
+        // A 60 s start, stopped: unconfirmed it runs nothing; confirmed the task ends at once.
+        let slow = try await server.client.send(CallTool.request(.init(name: "proxmox_vm_start", arguments: ["vmid": 103, "transport": "api"])))
+        let stuck = try await Self.running(server, node: "pve2", vmid: 103)
+        let unconfirmed = try await server.call("proxmox_task_stop", ["upid": .string(stuck)])
+        #expect(unconfirmed.isError == true && text(unconfirmed).contains("call again with confirm: true (nothing ran)"), "\(text(unconfirmed))")
+        let clock = ContinuousClock.now
+        let stopped = try await server.call("proxmox_task_stop", ["upid": .string(stuck), "confirm": true])
+        #expect(stopped.isError == false, "\(text(stopped))")
+        #expect(stopped.structuredContent?.objectValue?["status"] == "stopped")
+        #expect(stopped.structuredContent?.objectValue?["exitstatus"] == "interrupted by signal")
+        #expect(try await slow.value.isError == true)
+        #expect(ContinuousClock.now - clock < .seconds(30))
+        let again = try await server.call("proxmox_task_stop", ["upid": .string(stuck), "confirm": true])
+        #expect(text(again).contains("already stopped (interrupted by signal); nothing to stop, nothing ran"), "\(text(again))")
+        _ = await server.finish()
     }
 }
