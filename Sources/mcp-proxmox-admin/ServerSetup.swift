@@ -58,7 +58,8 @@ struct ServerSetup {
                                           safeMode: policy.safeMode, defaultNode: policy.defaultNode,
                                           taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
                                           protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog,
-                                          toolsets: ToolsetSelection(policy.toolsets, dynamic: policy.dynamicToolsets))
+                                          toolsets: ToolsetSelection(policy.toolsets, dynamic: policy.dynamicToolsets),
+                                          confirm: policy.confirm)
         return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes, secrets: configuration.secrets)
     }
 

@@ -57,7 +57,7 @@ import TestSupport
         #expect(try fixture.server.receivedArgv().isEmpty)
         // Reading, snapshotting and cloning a protected guest stay allowed, as does changing another guest.
         for (tool, arguments) in [("proxmox_vm_config", ["vmid": Value.int(100)]), ("proxmox_vm_snapshot_create", ["vmid": 100, "snapshot": "keep1"]),
-                                  ("proxmox_vm_stop", ["vmid": 101])] {
+                                  ("proxmox_vm_stop", ["vmid": 101, "confirm": true])] {
             let allowed = try await server.call(tool, arguments)
             #expect(allowed.isError == false, "\(tool): \(text(allowed))")
         }

@@ -27,9 +27,9 @@ import TestSupport
         #expect(object(created)["transport"] == (transport == "ssh" ? "cli" : "api"))
         for (tool, arguments) in [("proxmox_vm_start", ["vmid": Value.int(400)]),
                                   ("proxmox_vm_snapshot_create", ["vmid": 400, "snapshot": "clean", "description": "fresh"]),
-                                  ("proxmox_vm_stop", ["vmid": 400]),
+                                  ("proxmox_vm_stop", ["vmid": 400, "confirm": true]),
                                   ("proxmox_vm_config", ["vmid": 400, "set": ["memory": 4096]]),
-                                  ("proxmox_vm_snapshot_restore", ["vmid": 400, "snapshot": "clean"]),
+                                  ("proxmox_vm_snapshot_restore", ["vmid": 400, "snapshot": "clean", "confirm": true]),
                                   ("proxmox_vm_clone", ["vmid": 400, "newid": 401, "name": "life-copy", "full": true])] {
             let result = try await server.call(tool, arguments.merging(["transport": t]) { $1 })
             #expect(result.isError == false, "\(tool) \(transport): \(text(result))")
@@ -63,9 +63,9 @@ import TestSupport
         for (tool, arguments) in [("proxmox_ct_start", ["vmid": Value.int(410)]),
                                   ("proxmox_ct_snapshot_create", ["vmid": 410, "snapshot": "base"]),
                                   ("proxmox_ct_restart", ["vmid": 410]),
-                                  ("proxmox_ct_stop", ["vmid": 410]),
-                                  ("proxmox_ct_snapshot_restore", ["vmid": 410, "snapshot": "base"]),
-                                  ("proxmox_ct_snapshot_delete", ["vmid": 410, "snapshot": "base"]),
+                                  ("proxmox_ct_stop", ["vmid": 410, "confirm": true]),
+                                  ("proxmox_ct_snapshot_restore", ["vmid": 410, "snapshot": "base", "confirm": true]),
+                                  ("proxmox_ct_snapshot_delete", ["vmid": 410, "snapshot": "base", "confirm": true]),
                                   ("proxmox_ct_clone", ["vmid": 410, "newid": 411, "name": "ct-copy"]),
                                   ("proxmox_ct_delete", ["vmid": 411, "confirm": true]),
                                   ("proxmox_ct_delete", ["vmid": 410, "confirm": true])] {
@@ -172,7 +172,7 @@ import TestSupport
         _ = await server.finish()
         // Without a way to reach pve2, the API form runs through the connected node instead.
         let unreachable = try await start(fixture, extra: ["PROXMOX_NODE_ADDRESSES": "pve2=127.0.0.1:1"])
-        let stopped = try await unreachable.call("proxmox_vm_stop", ["vmid": 102, "transport": "ssh"])
+        let stopped = try await unreachable.call("proxmox_vm_stop", ["vmid": 102, "transport": "ssh", "confirm": true])
         #expect(stopped.isError == false, "\(text(stopped))")
         #expect(object(stopped)["transport"] == "api")
         #expect(object(stopped)["notes"]?.arrayValue?.first?.stringValue?.hasPrefix("node pve2 could not be reached") == true)

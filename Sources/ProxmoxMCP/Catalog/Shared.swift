@@ -15,7 +15,7 @@ enum Shared {
     static let wait = Argument<Bool>.flag("wait", "Wait for the task to end (false: return its UPID)", default: true)
     static let timeout = Argument<Int?>.integer("timeout", "Longest task wait, seconds; default: server's (300+)",
                                                 range: 1...86_400)
-    static let confirm = Argument<Bool>.flag("confirm", "Must be true: irreversible", default: false)
+    static let confirm = Argument<Bool>.flag("confirm", "Must be true for this irreversible change, else the user is asked (when the client can ask) or the call is refused; a dryRun needs none", default: false)
     static let description = Argument<FreeText?>.text("description", "Free text (web UI notes)")
 
     /// What every task-starting tool takes, after its own arguments.

@@ -22,10 +22,13 @@ public struct ToolEnvironment: Sendable {
     public let auditLog: AuditLog?
     /// The toolsets that are on (the `toolsets` setting, plus those switched on in this session).
     public let toolsets: ToolsetSelection
+    /// Which tools need `confirm: true` (or the user's yes) before they run.
+    public let confirm: ConfirmationPolicy
 
     public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
                 defaultNode: String? = nil, taskTimeout: Duration = .seconds(300), readOnly: Bool = false,
-                protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil, toolsets: ToolsetSelection = ToolsetSelection()) {
+                protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil, toolsets: ToolsetSelection = ToolsetSelection(),
+                confirm: ConfirmationPolicy = .destructive) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
@@ -36,6 +39,7 @@ public struct ToolEnvironment: Sendable {
         self.protectedVMIDs = protectedVMIDs
         self.auditLog = auditLog
         self.toolsets = toolsets
+        self.confirm = confirm
     }
 
     /// The tools this server offers now: those of the toolsets that are on, and under readOnly
@@ -67,6 +71,12 @@ public struct ToolDefinition: Sendable {
     public var createsOrDeletes: Bool = false
     /// When a call would disturb a protected guest (its `vmid`).
     public var protection: GuestProtection = .never
+    /// When a call must be confirmed: every destructive tool always, unless narrowed (a restore
+    /// only when `force` overwrites a guest). Checked by the server before the tool runs.
+    public var confirmation: GuestProtection
+    /// What the user is asked, from the call (name, state, what is lost); nil: built from the
+    /// tool's title and description and the guest the call names.
+    var confirmationText: (@Sendable (ToolCall) async throws -> ConfirmationText)?
     /// The toolset it belongs to (set by its ``Toolset``).
     public internal(set) var toolset = ""
     let run: @Sendable (ToolCall) async throws -> ToolOutput
@@ -76,7 +86,10 @@ public struct ToolDefinition: Sendable {
         self.name = name
         self.title = title
         self.description = description
-        self.arguments = arguments
+        let destructive = annotations.destructiveHint == true
+        // The rule is the catalog's: a destructive tool takes `confirm` whether or not it says so.
+        self.arguments = destructive && !arguments.contains { $0.name == Shared.confirm.name } ? arguments + [Shared.confirm.erased] : arguments
+        confirmation = destructive ? .always : .never
         self.annotations = annotations
         outputSchema = Structured.mcpValue(ResultSchema.object(output))
         self.run = run

@@ -16,6 +16,8 @@ public struct ServerPolicy: Sendable {
     /// The `toolsets` setting: toolset ids, `core` or `all`.
     public var toolsets = ["core"]
     public var dynamicToolsets = false
+    /// The `confirm` setting.
+    public var confirm = ConfirmationPolicy.destructive
 
     public init() {}
 
@@ -30,5 +32,6 @@ public struct ServerPolicy: Sendable {
         auditLog = configuration.path("auditLog")
         toolsets = configuration.list("toolsets").isEmpty ? ["core"] : configuration.list("toolsets")
         dynamicToolsets = configuration.flag("dynamicToolsets")
+        confirm = configuration.text("confirm").flatMap(ConfirmationPolicy.init(rawValue:)) ?? .destructive
     }
 }

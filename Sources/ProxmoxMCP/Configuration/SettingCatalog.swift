@@ -43,6 +43,8 @@ public enum SettingCatalog {
         // Safety.
         Setting(key: "safeMode", defaultValue: "false", kind: .flag,
                 meaning: "Refuse create, clone and delete (guests). Power, snapshots and config changes stay allowed."),
+        Setting(key: "confirm", defaultValue: "destructive", kind: .choice(ConfirmationPolicy.allCases.map(\.rawValue)),
+                meaning: "Which tools need confirm: true (else the user is asked, when the client can ask): destructive (every destructive tool: hard stop, rollback, snapshot and guest delete, backup delete, restore over a guest, task stop), deletes (only guest and backup deletes), never (scripts)."),
         Setting(key: "readOnly", defaultValue: "false", kind: .flag,
                 meaning: "List and allow only tools that change nothing."),
         Setting(key: "protectedVmids", defaultValue: nil, kind: .vmids,

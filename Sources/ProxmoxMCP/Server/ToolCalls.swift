@@ -15,7 +15,11 @@ extension ProxmoxMCPServer {
             let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
             changes = definition.changes(parsed)
             try ToolPolicy.check(definition, parsed, environment)
-            let output = try await CommandJournal.$current.withValue(journal) { try await definition.run(ToolCall(arguments: parsed, environment: environment)) }
+            let call = ToolCall(arguments: parsed, environment: environment)
+            let output = try await CommandJournal.$current.withValue(journal) {
+                try await Confirmation.check(definition, call)
+                return try await definition.run(call)
+            }
             if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
             logOutcome(definition, output, logger: logger)
             return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],

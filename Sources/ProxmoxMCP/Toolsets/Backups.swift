@@ -223,6 +223,13 @@ enum Backups {
             ]
         ) { call in try await delete(call) }
         definition.createsOrDeletes = true
+        definition.confirmationText = { call in
+            let volid = try call[archive]
+            let (found, _) = try await find(volid, on: try await call.scopeNode(archiveNode), call)
+            return ConfirmationText(
+                what: "deleting backup \(volid)",
+                question: "Delete backup \(volid)\(found.vmid.map { " of guest \($0)" } ?? "")\(found.ctime.map { " from \(Render.utc($0)) UTC" } ?? "")\(found.size.map { ", \(Render.gib($0)) GiB" } ?? "")?\(found.protected ? " It is protected and will be refused." : " It cannot be undone.")")
+        }
         return definition
     }()
 
@@ -232,9 +239,6 @@ enum Backups {
         let (found, _) = try await find(volid, on: node, call)
         if found.protected {
             throw ProxmoxError.refused("backup \(volid) is protected; unprotect it first (pvesh set /nodes/\(node)/storage/\(found.storage)/content/\(volid) --protected 0, or in the web UI); nothing ran")
-        }
-        try await Confirmation.require(call, "deleting backup \(volid)") {
-            "Delete backup \(volid)\(found.vmid.map { " of guest \($0)" } ?? "")\(found.ctime.map { " from \(Render.utc($0)) UTC" } ?? "")\(found.size.map { ", \(Render.gib($0)) GiB" } ?? "")? It cannot be undone."
         }
         let execution = try await call.engine.perform(BackupDelete(node: node, archive: volid), options: try call.options())
         var fields: [String: Value] = ["volume": .string(volid.value), "node": .string(node.value)]
@@ -264,6 +268,17 @@ enum Backups {
         ) { call in try await restore(call) }
         definition.createsOrDeletes = true
         definition.protection = .whenTrue("force")
+        // Destructive only when it overwrites a guest.
+        definition.confirmation = .whenTrue("force")
+        definition.confirmationText = { call in
+            let volid = try call[archive]
+            guard let vmid = try call[restoreVMID], let existing = try await call.engine.guest(vmid) else {
+                return ConfirmationText(what: "restoring \(volid)", question: "Restore backup \(volid) over an existing guest?")
+            }
+            return ConfirmationText(
+                what: "overwriting \(existing.type.noun) \(vmid) on \(existing.node) with backup \(volid)",
+                question: "Overwrite \(existing.type.noun) \(vmid)\(existing.name.map { " (\($0))" } ?? "") on node \(existing.node), now \(existing.status), with backup \(volid)? Its current disks and config are destroyed; this cannot be undone.")
+        }
         return definition
     }()
 
@@ -299,11 +314,6 @@ enum Backups {
             node = try await call.scopeNode(restoreNode)
         }
         _ = try await find(volid, on: node, call)
-        if let existing {
-            try await Confirmation.require(call, "overwriting \(kind.noun) \(vmid) on \(node) with backup \(volid)") {
-                "Overwrite \(kind.noun) \(vmid)\(existing.name.map { " (\($0))" } ?? "") on node \(node) with backup \(volid)? Its current disks and config are destroyed; this cannot be undone."
-            }
-        }
         let target = GuestRef(kind: kind, vmid: vmid, node: node)
         let spec = RestoreSpec(archive: volid, storage: try call[restoreStorage], force: existing != nil, unique: try call[unique] ?? (existing == nil))
         let options = try call.options()

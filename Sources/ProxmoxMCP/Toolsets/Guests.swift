@@ -71,23 +71,25 @@ enum Guests {
             annotations: Shared.changing(destructive: true), output: Shared.change()
         ) { call in
             let guest = try await call.guest(kind)
-            try await confirmDeletion(call, guest)
             return try await call.perform(DeleteGuest(guest, purge: try call[purge], destroyUnreferencedDisks: try call[unreferenced]),
                                           guest: guest, action: "delete")
         }
         definition.createsOrDeletes = true
         definition.protection = .always
+        definition.confirmationText = { call in try await deletion(call, try await call.guest(kind)) }
         return definition
     }
 
-    /// A delete without `confirm: true`: the user is asked, shown what would be lost.
-    static func confirmDeletion(_ call: ToolCall, _ guest: GuestRef) async throws {
-        try await Confirmation.require(call, "deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node)") {
+    /// What a delete asks: what would be lost.
+    static func deletion(_ call: ToolCall, _ guest: GuestRef) async throws -> ConfirmationText {
+        do {
             let summary = try await call.engine.guest(guest.vmid)
             let snapshots = (try? await call.engine.snapshots(guest, transport: .api).value.filter { !$0.current }.count) ?? 0
             let name = summary?.name.map { " (\($0))" } ?? ""
-            return "Delete \(guest.kind.noun) \(guest.vmid)\(name) on node \(guest.node)? It is \(summary?.status ?? "in an unknown state") "
-                + "and has \(snapshots) snapshot\(snapshots == 1 ? "" : "s"). Its disks and snapshots are destroyed; this cannot be undone."
+            return ConfirmationText(
+                what: "deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node)",
+                question: "Delete \(guest.kind.noun) \(guest.vmid)\(name) on node \(guest.node)? It is \(summary?.status ?? "in an unknown state") "
+                    + "and has \(snapshots) snapshot\(snapshots == 1 ? "" : "s"). Its disks and snapshots are destroyed; this cannot be undone.")
         }
     }
 

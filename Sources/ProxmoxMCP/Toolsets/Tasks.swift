@@ -140,9 +140,6 @@ enum Tasks {
             guard try before.value.isRunning || call[Shared.dryRun] else {
                 throw ProxmoxError.refused("task \(id) already stopped (\(before.value.exitstatus ?? "unknown")); nothing to stop, nothing ran")
             }
-            try await Confirmation.require(call, "stopping task \(id.type) \(id.id) on \(id.node)") {
-                "Stop task \(id.type)\(id.id.isEmpty ? "" : " of \(id.id)") on node \(id.node), started by \(id.user) at \(Render.utc(Int64(id.starttime))) UTC? Its work stops halfway."
-            }
             let execution = try await call.engine.perform(TaskStop(id), options: try call.options())
             var fields = identityFields(id)
             var text = Structured.summary(execution, subject: "task \(id)", action: "stop", secrets: [])
@@ -157,6 +154,11 @@ enum Tasks {
             return ToolOutput(text: text, structured: try Structured.execution(execution, fields: fields, secrets: [], environment: call.environment))
         }
         definition.protection = .never
+        definition.confirmationText = { call in
+            let id = try call[upid]
+            return ConfirmationText(what: "stopping task \(id.type) \(id.id) on \(id.node)",
+                                    question: "Stop task \(id.type)\(id.id.isEmpty ? "" : " of \(id.id)") on node \(id.node), started by \(id.user) at \(Render.utc(Int64(id.starttime))) UTC? Its work stops halfway.")
+        }
         return definition
     }()
 

@@ -54,7 +54,7 @@ import TestSupport
         ("proxmox_ct_create", { ["vmid": 991, "hostname": "inj", "ostemplate": "local:vztmpl/missing.tar.zst", "password": .string($0), "transport": "ssh"] }),
         ("proxmox_vm_create", { ["vmid": 992, "iso": "local:iso/missing.iso", "description": .string($0), "transport": "api"] }),
         // Names: refused unless the string happens to be a valid name.
-        ("proxmox_vm_snapshot_delete", { ["vmid": 101, "snapshot": .string($0), "transport": "ssh"] }),
+        ("proxmox_vm_snapshot_delete", { ["vmid": 101, "snapshot": .string($0), "transport": "ssh", "confirm": true] }),
         ("proxmox_vm_clone", { ["vmid": 100, "newid": 990, "full": true, "target_storage": "nosuch", "name": .string($0)] }),
         ("proxmox_ct_create", { ["vmid": 991, "hostname": .string($0), "ostemplate": "local:vztmpl/missing.tar.zst", "password": "abcdefgh"] }),
         ("proxmox_vm_create", { ["vmid": 992, "iso": .string($0)] }),
