@@ -72,9 +72,7 @@ enum GuestCLI {
             case let .text(text):
                 return CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0)
             case let .task(outcome):
-                let stderr = outcome.lockChatter + (outcome.error.map { $0 + "\n" } ?? "")
-                return CommandOutput(stdout: Array(outcome.log.map { $0 + "\n" }.joined().utf8), stderr: Array(stderr.utf8),
-                                     exitStatus: outcome.error == nil ? 0 : 255)
+                return outcome.foregroundOutput
             }
         } catch var failure as CLIFailure {
             // Parameter errors end with the command's usage line, after a blank line.

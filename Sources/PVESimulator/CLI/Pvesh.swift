@@ -36,8 +36,7 @@ enum Pvesh {
                 // line; a failed task's error goes to stderr and pvesh still exits 0.
                 let log = outcome.log.map { $0 + "\n" }.joined()
                 let upid = try render(.string(outcome.upid.description), format: format)
-                let stderr = outcome.lockChatter + (outcome.error.map { $0 + "\n" } ?? "")
-                return CommandOutput(stdout: Array((log + upid).utf8), stderr: Array(stderr.utf8), exitStatus: 0)
+                return CommandOutput(stdout: Array((log + upid).utf8), stderr: Array(outcome.stderr.utf8), exitStatus: 0)
             }
         } catch var failure as CLIFailure {
             // Parameter errors end with the command's usage, after a blank line.

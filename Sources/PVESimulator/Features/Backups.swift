@@ -62,9 +62,7 @@ enum Backups: SimulatedFeature {
                 if !unknown.isEmpty { throw CLIFailure.http(400, "Parameter verification failed.", fields: unknown) }
                 outcome = try context.runWorker(try restoreWorker(positional[0], vmid: try Values.vmid(positional[1]), .qemu, node: node, options))
             }
-            let stderr = outcome.lockChatter + (outcome.error.map { $0 + "\n" } ?? "")
-            return CommandOutput(stdout: Array(outcome.log.map { $0 + "\n" }.joined().utf8), stderr: Array(stderr.utf8),
-                                 exitStatus: outcome.error == nil ? 0 : 255)
+            return outcome.foregroundOutput
         } catch let failure as CLIFailure {
             return failure.output
         }

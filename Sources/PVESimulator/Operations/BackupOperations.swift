@@ -219,10 +219,10 @@ enum BackupOperations {
             let plan = restoreLog(kind, vmid: vmid, archive: volume, path: path, pbs: storage.type == "pbs", disks: disks)
             return Worker(type: kind == .qemu ? "qmrestore" : "vzrestore", id: String(vmid), node: node, vmid: vmid,
                           running: plan) { cluster throws(CLIFailure) in
+                // Overwriting: the old guest and all its disks go first.
                 if let index = cluster.guests.firstIndex(where: { $0.vmid == vmid }) {
-                    let old = cluster.guests.remove(at: index)
+                    cluster.guests.remove(at: index)
                     cluster.releaseDisks(ofGuest: vmid, unreferencedToo: true, referenced: [])
-                    _ = old
                 }
                 var config = saved
                 config["lock"] = nil

@@ -63,6 +63,15 @@ struct WorkerOutcome {
     let error: String?
     /// `trying to acquire lock...` / ` OK` when the guest's lock was contended.
     let lockChatter: String
+
+    /// What the CLI prints on stderr: the lock chatter, then the task's error.
+    var stderr: String { lockChatter + (error.map { $0 + "\n" } ?? "") }
+
+    /// The output of qm, pct, vzdump or qmrestore, which run the worker in the foreground: its log
+    /// on stdout, and exit 255 when the task failed.
+    var foregroundOutput: CommandOutput {
+        CommandOutput(stdout: Array(log.map { $0 + "\n" }.joined().utf8), stderr: Array(stderr.utf8), exitStatus: error == nil ? 0 : 255)
+    }
 }
 
 extension SimulatedCluster {

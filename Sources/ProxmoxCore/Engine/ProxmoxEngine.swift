@@ -234,8 +234,8 @@ public struct ProxmoxEngine: Sendable {
                     if found.upid == nil { found.upid = await activeTask(of: operation) }
                     if follower == nil, let upid = found.upid { follower = TaskLogFollower(upid) }
                     await follower?.advance(self)
-                    await progress(TaskProgress(upid: found.upid?.description, state: "running", elapsed: .now - started,
-                                                lastLine: follower?.progress.lastLine, percent: follower?.progress.percent))
+                    await progress(follower?.report(state: "running", elapsed: .now - started)
+                        ?? TaskProgress(upid: nil, state: "running", elapsed: .now - started, lastLine: nil))
                 }
             }
         }
@@ -273,8 +273,7 @@ public struct ProxmoxEngine: Sendable {
             if !status.isRunning || ContinuousClock.now + delay > deadline { break }
             if let progress {
                 await follower.advance(self)
-                await progress(TaskProgress(upid: upid.description, state: status.status, elapsed: .now - started,
-                                            lastLine: follower.progress.lastLine, percent: follower.progress.percent))
+                await progress(follower.report(state: status.status, elapsed: .now - started))
             }
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))

@@ -27,6 +27,11 @@ struct TaskLogFollower {
         return lines.count
     }
 
+    /// What progress to report now: the task's state, the log's latest line and percent.
+    func report(state: String, elapsed: Duration) -> TaskProgress {
+        TaskProgress(upid: upid.description, state: state, elapsed: elapsed, lastLine: progress.lastLine, percent: progress.percent)
+    }
+
     /// Reads to the end of the log.
     mutating func finish(_ engine: ProxmoxEngine) async {
         while await advance(engine) == Self.page {}

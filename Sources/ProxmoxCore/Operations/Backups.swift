@@ -69,9 +69,7 @@ public struct BackupList: ReadOperation {
         self.storage = storage
         self.vmid = vmid
     }
-    public var apiCommand: Command {
-        CommandForm.pvesh("get", "/nodes/\(node)/storage/\(storage)/content", ["--content", "backup"] + CommandForm.option("vmid", vmid))
-    }
+    public var apiCommand: Command { StorageContent(node: node, storage: storage, content: "backup", vmid: vmid).apiCommand }
     public var cliCommand: Command? { nil }
     public var autoFamily: CommandFamily { .api }
     public var guest: GuestRef? { nil }

@@ -17,18 +17,20 @@ public struct StorageList: ReadOperation {
     }
 }
 
-/// What one storage holds on one node, optionally one content type only.
+/// What one storage holds on one node, optionally one content type and one guest's only.
 public struct StorageContent: ReadOperation {
     public var node: NodeName
     public var storage: StorageID
     public var content: String?
-    public init(node: NodeName, storage: StorageID, content: String?) {
+    public var vmid: VMID?
+    public init(node: NodeName, storage: StorageID, content: String?, vmid: VMID? = nil) {
         self.node = node
         self.storage = storage
         self.content = content
+        self.vmid = vmid
     }
     public var apiCommand: Command {
-        CommandForm.pvesh("get", "/nodes/\(node)/storage/\(storage)/content", CommandForm.option("content", content))
+        CommandForm.pvesh("get", "/nodes/\(node)/storage/\(storage)/content", CommandForm.option("content", content) + CommandForm.option("vmid", vmid))
     }
     public var cliCommand: Command? { nil }
     public var autoFamily: CommandFamily { .api }

@@ -28,10 +28,16 @@ enum Structured {
 
     /// A read's result: its fields, the family that ran, the command line, notes.
     static func read<V>(_ fields: [String: Value], outcome: Outcome<V>, environment: ToolEnvironment) -> Value {
+        read(fields, family: outcome.family, commands: [outcome.command], notes: outcome.notes, environment: environment)
+    }
+
+    /// A read's result when several commands ran (a listing over storages, a status and its log).
+    static func read(_ fields: [String: Value], family: CommandFamily, commands: [Command], notes: [String] = [],
+                     environment: ToolEnvironment) -> Value {
         var object = fields
-        object["transport"] = .string(outcome.family.rawValue)
-        object["commands"] = .array([.string(outcome.command.description)])
-        if !outcome.notes.isEmpty { object["notes"] = .array(outcome.notes.map { .string($0) }) }
+        object["transport"] = .string(family.rawValue)
+        object["commands"] = .array(commands.map { .string($0.description) })
+        if !notes.isEmpty { object["notes"] = .array(notes.map { .string($0) }) }
         if environment.simulated { object["simulated"] = true }
         return .object(object)
     }

@@ -53,11 +53,7 @@ struct ToolCall: Sendable {
 
     /// A read's answer when several commands ran (a listing over storages, a status and its log).
     func answer(_ fields: [String: Value], commands: [Command], text: String) -> ToolOutput {
-        var object = fields
-        object["transport"] = "api"
-        object["commands"] = .array(commands.map { .string($0.description) })
-        if environment.simulated { object["simulated"] = true }
-        return ToolOutput(text: text, structured: .object(object))
+        ToolOutput(text: text, structured: Structured.read(fields, family: .api, commands: commands, environment: environment))
     }
 
     /// Runs a change on a guest and renders it.

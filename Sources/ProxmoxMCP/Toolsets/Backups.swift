@@ -200,13 +200,13 @@ enum Backups {
     }
 
     /// The archive named, as `node` lists it; not found and protected are told plainly.
-    static func find(_ volid: VolumeID, on node: NodeName, _ call: ToolCall) async throws -> (BackupArchive, Command) {
+    static func find(_ volid: VolumeID, on node: NodeName, _ call: ToolCall) async throws -> BackupArchive {
         let storage = try StorageID(volid.storage, field: "volume")
         let listed = try await call.engine.read(BackupList(node: node, storage: storage, vmid: nil), transport: .api)
         guard let archive = listed.value.first(where: { $0.volid == volid.value }) else {
             throw ProxmoxError.notFound("no backup '\(volid.value.prefix(160))' on storage \(storage) of node \(node); proxmox_backup_list shows them")
         }
-        return (archive, listed.command)
+        return archive
     }
 
     // MARK: Delete
@@ -225,7 +225,7 @@ enum Backups {
         definition.createsOrDeletes = true
         definition.confirmationText = { call in
             let volid = try call[archive]
-            let (found, _) = try await find(volid, on: try await call.scopeNode(archiveNode), call)
+            let found = try await find(volid, on: try await call.scopeNode(archiveNode), call)
             return ConfirmationText(
                 what: "deleting backup \(volid)",
                 question: "Delete backup \(volid)\(found.vmid.map { " of guest \($0)" } ?? "")\(found.ctime.map { " from \(Render.utc($0)) UTC" } ?? "")\(found.size.map { ", \(Render.gib($0)) GiB" } ?? "")?\(found.protected ? " It is protected and will be refused." : " It cannot be undone.")")
@@ -236,7 +236,7 @@ enum Backups {
     static func delete(_ call: ToolCall) async throws -> ToolOutput {
         let volid = try call[archive]
         let node = try await call.scopeNode(archiveNode)
-        let (found, _) = try await find(volid, on: node, call)
+        let found = try await find(volid, on: node, call)
         if found.protected {
             throw ProxmoxError.refused("backup \(volid) is protected; unprotect it first (pvesh set /nodes/\(node)/storage/\(found.storage)/content/\(volid) --protected 0, or in the web UI); nothing ran")
         }
