@@ -3,7 +3,10 @@
 # The Swift 6.3 toolchain itself must already be on PATH (swift.org installers).
 set -euo pipefail
 
-packages=(libssh2-1-dev openssh-server openssh-client pkg-config)
+# `install-deps.sh build` installs what building needs (the demo); without it, also what the tests
+# need (an sshd and an ssh client on 127.0.0.1).
+packages=(libssh2-1-dev pkg-config)
+if [ "${1:-}" != "build" ]; then packages+=(openssh-server openssh-client); fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MCP
 import ProxmoxMCP
+import Synchronization
 
 /// `demo`: starts `serve --simulator` as a child, talks to it as an MCP client over stdio and
 /// prints what the tools answer.
@@ -20,6 +21,9 @@ struct Demo: AsyncParsableCommand {
         // Keep the child's notices out of the demo's output unless asked for.
         var environment = ProcessInfo.processInfo.environment
         if environment["PROXMOX_LOG_LEVEL"] == nil { environment["PROXMOX_LOG_LEVEL"] = "warning" }
+        // One slow task, so the demo shows the progress a waiting call reports (any PVE_SIM_FAULTS
+        // of the caller's replace it).
+        if environment["PVE_SIM_FAULTS"] == nil { environment["PVE_SIM_FAULTS"] = #"{"slowTasks":{"qmstart:102":3}}"# }
         child.environment = environment
         let toChild = Pipe(), fromChild = Pipe()
         child.standardInput = toChild
@@ -31,6 +35,10 @@ struct Demo: AsyncParsableCommand {
         }
 
         let client = Client(name: "mcp-proxmox-admin-demo", version: ProxmoxMCPServer.version)
+        let progress = Mutex<[String]>([])
+        await client.onNotification(ProgressNotification.self) { message in
+            progress.withLock { $0.append(message.params.message ?? "\(message.params.progress)") }
+        }
         let transport = LineTransport(input: fromChild.fileHandleForReading.fileDescriptor,
                                       output: toChild.fileHandleForWriting.fileDescriptor)
         let initialized = try await client.connect(transport: transport)
@@ -52,7 +60,13 @@ struct Demo: AsyncParsableCommand {
         for (name, arguments) in calls {
             let shown = arguments.isEmpty ? "" : " " + arguments.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             print("> \(name)\(shown)")
-            let (content, isError) = try await client.callTool(name: name, arguments: arguments)
+            // Every call asks for progress; the reports of a waiting call are shown before its answer.
+            let request = CallTool.request(.init(name: name, arguments: arguments, meta: Metadata(progressToken: .string(name))))
+            let result = try await client.send(request).value
+            let (content, isError) = (result.content, result.isError)
+            for report in progress.withLock({ reports in defer { reports = [] }; return reports }) {
+                print("  progress: \(report)")
+            }
             for case let .text(text, _, _) in content {
                 print(isError == true ? "  refused: \(text)" : text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             }

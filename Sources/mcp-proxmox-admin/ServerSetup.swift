@@ -26,11 +26,16 @@ struct ServerSetup {
             logger.notice("answering from the recordings in \(replay) (no host is contacted)")
             runner = try ReplayRunner(directory: URL(fileURLWithPath: replay))
         } else if simulator {
-            logger.notice("serving a SIMULATED Proxmox cluster (no real host)")
-            let store = StateStore()
-            runner = SimulatedRunner(store: store)
-            nodeRunners = SimulatedNodeRunners(store: store)
+            // The simulator's own variables (faults, a state file, a pinned clock) work in `serve`
+            // as behind sshd, so slow tasks, failures and persistence can be tried in a real client.
+            let simulation = SimulatedNodeRunners.simulatorEnvironment(ProcessInfo.processInfo.environment)
+            let store = StateStore.fromEnvironment(simulation)
+            runner = SimulatedRunner(store: store, environment: simulation)
+            nodeRunners = SimulatedNodeRunners(store: store, environment: simulation)
             simulated = true
+            let state = simulation["PVE_SIM_STATE"].map { "state in \($0)" } ?? "state in memory"
+            let faults = simulation["PVE_SIM_FAULTS"] == nil ? "" : ", faults from PVE_SIM_FAULTS"
+            logger.notice("serving a SIMULATED Proxmox cluster (no real host; \(state)\(faults))")
         } else {
             let settings = ConnectionSettings(configuration, environment: ProcessInfo.processInfo.environment)
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))

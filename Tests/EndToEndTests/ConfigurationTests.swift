@@ -167,7 +167,7 @@ import Testing
         let folder = try Folder()
         try folder.write(".env", "PROXMOX_SSH_KEEPALIVE=0\nPROXMOX_PROTECTED_VMIDS=100,abc,42\nthis line is wrong\n")
         try folder.write("proxmox-config.json", """
-            {"nodeAddresses": "pve2", "defaultNode": "-bad", "sshUser": ["a", "b", {"c": 1}], "PROXMOX_HOST": "x", "colour": 1,
+            {"nodeAddresses": "pve2", "defaultNode": "-bad", "sshUser": ["a", "b", {"c": 1}], "PROXMOX_HOST": "x", "colour": 1, "sshUsr": "a",
              "maxOutput": 10}
             """)
         var configuration = folder.load(["--ssh-port", "0", "--safe-mode=maybe", "--default-transport", "https", "--hots", "x", "--timeout"],
@@ -177,13 +177,13 @@ import Testing
         let env = folder.path + "/.env"
         let file = folder.path + "/proxmox-config.json"
         #expect(configuration.problems == [
-            "unknown option '--hots' (see --help and docs/configuration.md)",
-            "unknown option 'x' (see --help and docs/configuration.md)",
+            "unknown option '--hots x' (did you mean --host?) (see --help and docs/configuration.md)",
             "--timeout needs a value",
             "\(env) line 3 is not KEY=value",
             "config file \(file): unknown key 'PROXMOX_HOST' (the file uses keys such as sshUser, not variable names)",
             "config file \(file): unknown key 'colour'",
             "sshUser (\(file): sshUser) has a value of the wrong type",
+            "config file \(file): unknown key 'sshUsr' (did you mean sshUser?)",
             "sshPort = '0' (flag --ssh-port) is not a TCP port (1-65535)",
             "sshPassword = *** (environment PROXMOX_SSH_PASSWORD) contains a NUL character",
             "sshHostKeyPolicy = 'yolo' (environment PROXMOX_SSH_HOST_KEY_POLICY) is not one of strict, accept-new",
@@ -237,9 +237,9 @@ import Testing
         let env = folder.path + "/.env"
         #expect(configuration.exposedFiles == [env, file])
         #expect(configuration.warnings == [
-            "PROXMOX_TIMOUT in the environment is not a setting of this server (docs/configuration.md lists them)",
+            "PROXMOX_TIMOUT in the environment is not a setting of this server (did you mean PROXMOX_TIMEOUT?) (docs/configuration.md lists them)",
             "\(env) is readable by group or others (mode 640): it may hold secrets; run chmod 600 \(env)",
-            "PROXMOX_SSH_USR in \(env) is not a setting of this server (docs/configuration.md lists them)",
+            "PROXMOX_SSH_USR in \(env) is not a setting of this server (did you mean PROXMOX_SSH_USER?) (docs/configuration.md lists them)",
             "\(file) is readable by group or others (mode 644): it may hold secrets; run chmod 600 \(file)",
             "apiTokenSecret (\(file): apiTokenSecret) is accepted for compatibility and not used: this server speaks SSH only",
             "verifySsl (\(file): verifySsl) is accepted for compatibility and not used: this server speaks SSH only",

@@ -36,14 +36,14 @@ import Testing
             let before = try store.read { $0 }
             let refused = await Golden.call(definition.name, Self.call(definition), environment: Self.environment(store))
             #expect(refused.isError == true, "\(definition.name)")
-            let message = refused.structuredContent?.objectValue?["error"]?.objectValue?["message"]?.stringValue ?? ""
+            let message = refused.errorDetails["message"]?.stringValue ?? ""
             #expect(message.hasSuffix("is irreversible: call again with confirm: true (nothing ran)"), "\(definition.name): \(message)")
             #expect(try store.read { $0 } == before, "\(definition.name) changed the cluster unconfirmed")
             // A dry run needs no confirmation.
             let dry = await Golden.call(definition.name, Self.call(definition).merging(["dryRun": true]) { $1 }, environment: Self.environment(store))
             #expect(dry.isError == false, "\(definition.name) dry run: \(dry.content)")
             let confirmed = await Golden.call(definition.name, Self.call(definition).merging(["confirm": true]) { $1 }, environment: Self.environment(store))
-            let after = confirmed.structuredContent?.objectValue?["error"]?.objectValue?["message"]?.stringValue ?? ""
+            let after = confirmed.errorDetails["message"]?.stringValue ?? ""
             #expect(!after.contains("confirm: true"), "\(definition.name): \(after)")
         }
     }

@@ -55,19 +55,6 @@ import TestSupport
                                                           environment: [:], workingDirectory: folder, home: folder))
         #expect(file.problems == [])
         #expect(file.list("protectedVmids") == ["100", "101"])
-
-        for path in ["examples/claude-desktop-config.json", "examples/claude-code.mcp.json", "examples/vscode/mcp.json"] {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(read(path).utf8)) as? [String: Any], "\(path)")
-            let servers = try #require((object["mcpServers"] ?? object["servers"]) as? [String: [String: Any]], "\(path)")
-            for server in servers.values {
-                let environment = server["env"] as? [String: String] ?? [:]
-                #expect(Set(environment.keys).isSubset(of: known), "\(path): \(environment.keys.sorted())")
-                let arguments = Array((server["args"] as? [String] ?? []).dropFirst())
-                let loaded = Configuration.load(ConfigurationInputs(arguments: arguments.filter { $0 != "--simulator" },
-                                                                    environment: environment.filter { !$0.value.contains("${") },
-                                                                    workingDirectory: folder, home: folder))
-                #expect(loaded.problems == [], "\(path)")
-            }
-        }
+        // The client examples: ExampleClientTests.
     }
 }

@@ -273,20 +273,23 @@ import TestSupport
             .init(action: .decline), .init(action: .cancel), .init(action: .accept, content: ["confirm": false]),
             .init(action: .accept, content: ["confirm": true]),
         ])
+        let schemas = Mutex<[Elicitation.RequestSchema]>([])
         let server = try await start(fixture, capabilities: .init(elicitation: .init())) { client in
-            await Self.asking { message in
-                questions.withLock { $0.append(message) }
+            await client.withElicitationHandler { parameters in
+                guard case let .form(form) = parameters else { return .init(action: .cancel) }
+                questions.withLock { $0.append(form.message) }
+                schemas.withLock { $0.append(form.requestedSchema) }
                 return replies.withLock { $0.removeFirst() }
-            }(client)
+            }
         }
         let expectations = [
             "the user declined deleting VM 102 on pve2; nothing ran", "the user dismissed the question about deleting VM 102 on pve2; nothing ran",
-            "the user declined deleting VM 102 on pve2; nothing ran",
+            "the user answered the question about deleting VM 102 on pve2 without ticking 'Yes, do it'; nothing ran",
         ]
         for expected in expectations {
             let refused = try await server.call("proxmox_vm_delete", ["vmid": 102])
             #expect(text(refused) == expected)
-            #expect(refused.structuredContent?.objectValue?["error"]?.objectValue?["reason"] == "refused")
+            #expect(refused.errorDetails["reason"] == "refused")
         }
         #expect(!(try fixture.server.receivedArgv().contains { $0.contains("destroy") || ($0.count > 1 && $0[1] == "delete") }))
         let deleted = try await server.call("proxmox_vm_delete", ["vmid": 102])
@@ -294,6 +297,13 @@ import TestSupport
         #expect(try fixture.server.receivedArgv().contains { $0 == ["qm", "destroy", "102"] || $0 == ["pvesh", "delete", "/nodes/pve2/qemu/102", "--output-format", "json"] })
         #expect(questions.withLock { $0 }.first == "Delete VM 102 (win-test) on node pve2? It is stopped and has 0 snapshots. Its disks and snapshots are destroyed; this cannot be undone.")
         #expect(questions.withLock { $0 }.count == 4)
+        // The question is shown once: as the message, not again in the form's texts.
+        let form = try #require(schemas.withLock { $0 }.first)
+        let formText = [form.title, form.description].compactMap { $0 } + form.properties.values.flatMap {
+            ($0.objectValue ?? [:]).values.compactMap(\.stringValue)
+        }
+        #expect(formText.allSatisfy { !$0.contains("VM 102") }, "\(formText)")
+        #expect(form.properties["confirm"]?.objectValue?["title"] == "Yes, do it")
         // With confirm: true nobody is asked.
         _ = try await server.call("proxmox_ct_delete", ["vmid": 202, "confirm": true])
         #expect(questions.withLock { $0 }.count == 4)

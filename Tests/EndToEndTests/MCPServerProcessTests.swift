@@ -133,6 +133,49 @@ func text(_ result: CallTool.Result) -> String {
             """)
     }
 
+    /// The simulator in `serve`/`call` honours its own variables: a state file keeps changes from
+    /// one process to the next, and faults make a task fail as on a host.
+    @Test func simulatorStateAndFaultsReachServeAndCall() throws {
+        let folder = NSTemporaryDirectory() + "sim-state-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") && !$0.key.hasPrefix("PVE_SIM_") }
+        environment["PVE_SIM_STATE"] = folder + "/cluster.json"
+        let binary = try Paths.binary("mcp-proxmox-admin")
+        let started = try Subprocess.run(binary, ["call", "proxmox_vm_start", "--simulator", "--args", #"{"vmid": 102}"#], environment: environment)
+        #expect(started.stdout.contains("start VM 102: OK"))
+        #expect(started.stderr.contains("serving a SIMULATED Proxmox cluster (no real host; state in \(folder)/cluster.json)"))
+        let listed = try Subprocess.run(binary, ["call", "proxmox_vm_list", "--simulator", "--args", #"{"node": "pve2"}"#], environment: environment)
+        #expect(listed.stdout.contains("102  win-test  running  on pve2"), "\(listed.stdout)")
+
+        environment["PVE_SIM_FAULTS"] = #"{"failingTasks": {"qmstop:103": "VM 103 qmp command 'quit' failed - got timeout"}}"#
+        let failed = try Subprocess.run(binary, ["call", "proxmox_vm_stop", "--simulator", "--args", #"{"vmid": 103, "confirm": true}"#],
+                                        environment: environment, check: false)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("task failed: VM 103 qmp command 'quit' failed - got timeout"), "\(failed.stdout)")
+        #expect(failed.stderr.contains("faults from PVE_SIM_FAULTS"))
+    }
+
+    /// Command-line mistakes get one line each, exit status 2, and no usage dump.
+    @Test(arguments: [
+        (["call", "proxmox_vm_list", "--simulator", "--args", "{node:pve2}"],
+         #"mcp-proxmox-admin: --args is not valid JSON: Invalid value around character 1, near 'node:pve2}' (example: --args '{"node": "pve2"}')"#),
+        (["call", "proxmox_vm_list", "--simulator", "--args", "[100]"],
+         #"mcp-proxmox-admin: --args must be a JSON object such as '{"vmid": 100}', not [100]"#),
+        (["call", "proxmox_vm_lst", "--simulator"],
+         "mcp-proxmox-admin: unknown tool 'proxmox_vm_lst' (did you mean proxmox_vm_list?); `mcp-proxmox-admin tools` lists them"),
+        (["serve", "--simulator", "--bogus", "1"],
+         "mcp-proxmox-admin: configuration problems:\n  - unknown option '--bogus 1' (see --help and docs/configuration.md)"),
+        (["serve", "--simulator", "--ssh-usr", "admin"],
+         "mcp-proxmox-admin: configuration problems:\n  - unknown option '--ssh-usr admin' (did you mean --ssh-user?) (see --help and docs/configuration.md)"),
+    ])
+    func commandLineMistakesAreOneLine(_ arguments: [String], _ expected: String) throws {
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") }
+        let result = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), arguments, environment: environment, check: false)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == expected + "\n")
+    }
+
     @Test func answersEverythingAskedBeforeEndOfInput() throws {
         let requests = [
             #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
@@ -191,6 +234,8 @@ func text(_ result: CallTool.Result) -> String {
         #expect(result.stdout.contains("SIMULATED Proxmox VE cluster"))
         #expect(result.stdout.contains("Tools (\(ToolListSize.tools(["core"]).count)): proxmox_vm_list, proxmox_vm_start,"))
         #expect(result.stdout.contains("start VM 102: OK"))
+        // The demo's slow start reports progress while it waits, naming the task.
+        #expect(result.stdout.contains("  progress: running 1 s (UPID:pve2:"), "\(result.stdout)")
         #expect(result.stdout.contains("refused: [simulated cluster] deleting VM 102 on pve2 is irreversible: call again with confirm: true (nothing ran)"))
         #expect(result.stdout.contains("pve2  online  cpu 0.8% of 8"))
         #expect(result.stdout.contains("9000  debian-12-template  stopped  on pve1  (template)"))

@@ -29,7 +29,7 @@ import TestSupport
             let refused = try await server.call(tool, arguments)
             #expect(refused.isError == true)
             #expect(text(refused) == "\(tool) is not available: the server runs read-only (readOnly), only tools that change nothing are offered; nothing ran")
-            #expect(object(refused)["error"]?.objectValue?["reason"] == "refused")
+            #expect(refused.errorDetails["reason"] == "refused")
         }
         #expect(try fixture.server.receivedArgv().isEmpty)
         let read = try await server.call("proxmox_vm_list")
@@ -52,7 +52,7 @@ import TestSupport
             let refused = try await server.call(tool, arguments)
             let vmid = arguments["vmid"]!.intValue!
             #expect(text(refused) == "\(tool) refused: guest \(vmid) is protected (protectedVmids), it is never stopped, rolled back, reconfigured or deleted; nothing ran")
-            #expect(object(refused)["error"]?.objectValue?["reason"] == "refused")
+            #expect(refused.errorDetails["reason"] == "refused")
         }
         #expect(try fixture.server.receivedArgv().isEmpty)
         // Reading, snapshotting and cloning a protected guest stay allowed, as does changing another guest.

@@ -60,6 +60,17 @@ import TestSupport
             let ran = result.structuredContent?.objectValue?["transport"]?.stringValue
             #expect(ran == (transport == "ssh" && hasCLIForm ? "cli" : "api"), "\(tool) \(transport)")
         }
+        // Every tool's error result keeps the contract too: no structuredContent for the schema to
+        // contradict, the one-line error as text, the typed details in _meta.
+        for tool in Set(Self.script.map(\.0)).sorted() {
+            let refused = try await server.call(tool, ["vmid": 100, "sweep_bogus": 1])
+            #expect(refused.isError == true, "\(tool)")
+            #expect(refused.structuredContent == nil, "\(tool)")
+            #expect(refused.errorDetails["reason"] == "invalid_argument", "\(tool)")
+            #expect(refused.errorDetails["field"] == "sweep_bogus", "\(tool)")
+            #expect(text(refused).hasPrefix("invalid sweep_bogus: "), "\(tool): \(text(refused))")
+            #expect(!text(refused).contains("\n"), "\(tool)")
+        }
         let vms = try await server.call("proxmox_vm_list")
         #expect(vms.structuredContent?.objectValue?["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 102, 103, 104, 9000])
         // The container password never reached a log or a result.

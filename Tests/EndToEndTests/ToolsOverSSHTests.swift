@@ -103,22 +103,22 @@ import TestSupport
         let server = try await start(fixture)
         let before = try fixture.server.receivedArgv().count
         let unconfirmed = try await server.call("proxmox_vm_delete", ["vmid": 102])
-        #expect(object(unconfirmed)["error"]?.objectValue?["reason"] == "refused")
+        #expect(unconfirmed.errorDetails["reason"] == "refused")
         // Only the read that found the guest ran; no destroy.
         #expect(try fixture.server.receivedArgv().dropFirst(before).allSatisfy { $0[1] == "get" })
         let running = try await server.call("proxmox_vm_delete", ["vmid": 100, "confirm": true, "transport": "api"])
         #expect(text(running) == "pvesh failed (exit 255): VM 100 is running - destroy failed")
-        #expect(object(running)["error"]?.objectValue?["reason"] == "already_running")
+        #expect(running.errorDetails["reason"] == "already_running")
         let locked = try await server.call("proxmox_vm_snapshot_create", ["vmid": 101, "snapshot": "x1"])
-        #expect(object(locked)["error"]?.objectValue?["reason"] == "locked")
-        #expect(object(locked)["error"]?.objectValue?["lock"] == "backup")
+        #expect(locked.errorDetails["reason"] == "locked")
+        #expect(locked.errorDetails["lock"] == "backup")
         let failedTask = try await server.call("proxmox_vm_restart", ["vmid": 100])
-        #expect(object(failedTask)["error"]?.objectValue?["reason"] == "task_failed")
-        #expect(object(failedTask)["error"]?.objectValue?["log"] == ["TASK ERROR: VM 100 qmp command 'system_reset' failed"])
+        #expect(failedTask.errorDetails["reason"] == "task_failed")
+        #expect(failedTask.errorDetails["log"] == ["TASK ERROR: VM 100 qmp command 'system_reset' failed"])
         let missing = try await server.call("proxmox_vm_start", ["vmid": 777])
         #expect(text(missing) == "no VM 777 in this cluster")
         let badName = try await server.call("proxmox_vm_snapshot_create", ["vmid": 100, "snapshot": "1bad;reboot"])
-        #expect(object(badName)["error"]?.objectValue?["field"] == "snapshot")
+        #expect(badName.errorDetails["field"] == "snapshot")
         let dry = try await server.call("proxmox_vm_stop", ["vmid": 100, "dryRun": true])
         #expect(object(dry)["commands"] == ["pvesh create /nodes/pve1/qemu/100/status/stop --output-format json"])
         let after = try fixture.server.receivedArgv()
@@ -152,7 +152,7 @@ import TestSupport
         _ = await server.finish()
         let strict = try await start(fixture, extra: ["PROXMOX_FALLBACK": "false"])
         let refused = try await strict.call("proxmox_vm_snapshot_create", ["vmid": 100, "snapshot": "fb2", "transport": "ssh"])
-        #expect(object(refused)["error"]?.objectValue?["reason"] == "command_missing")
+        #expect(refused.errorDetails["reason"] == "command_missing")
         _ = await strict.finish()
     }
 
@@ -194,7 +194,7 @@ import TestSupport
                 #expect(argv.contains(value) || argv.contains("--description=\(value)"), "\(argv)")
             }
             let refused = try await server.call("proxmox_vm_clone", ["vmid": 100, "name": .string(value)])
-            #expect(object(refused)["error"]?.objectValue?["field"] == "name")
+            #expect(refused.errorDetails["field"] == "name")
         }
         #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"))
         _ = await server.finish()

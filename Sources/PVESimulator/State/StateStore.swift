@@ -19,6 +19,11 @@ public final class StateStore: Sendable {
     public init(file path: String, seed: SimulatedCluster = .builtIn) {
         memory = Mutex(seed)
         self.path = path
+        // A state file named in a client's settings may sit in a folder that does not exist yet.
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
     }
 
     /// The store chosen by the environment: the file named by `PVE_SIM_STATE`, else memory.

@@ -38,7 +38,10 @@ enum Confirmation {
         switch await confirm(text.question) {
         case .confirmed: return
         case .declined: throw ProxmoxError.refused("the user declined \(text.what); nothing ran")
+        case .acceptedUnticked:
+            throw ProxmoxError.refused("the user answered the question about \(text.what) without ticking 'Yes, do it'; nothing ran")
         case .cancelled: throw ProxmoxError.refused("the user dismissed the question about \(text.what); nothing ran")
+        case .noAnswer: throw ProxmoxError.refused("the client gave no answer to the question about \(text.what); nothing ran")
         case .unsupported: throw ProxmoxError.refused(howTo)
         }
     }

@@ -178,7 +178,15 @@ public struct Configuration: Sendable {
             var inline = parts.count == 2 ? parts[1] : nil
             let setting = SettingCatalog.all.first { $0.flag == name }
             guard setting != nil || name == "--config" else {
-                problems.append("unknown option '\(argument.prefix(80))' (see --help and docs/configuration.md)")
+                // One message for an unknown flag and the value that follows it, not one for each.
+                var shown = argument
+                if name.hasPrefix("-"), inline == nil, index < arguments.count, !arguments[index].hasPrefix("-") {
+                    shown += " " + arguments[index]
+                    index += 1
+                }
+                let kind = name.hasPrefix("-") ? "unknown option" : "unexpected argument"
+                let hint = name.hasPrefix("--") ? Suggestion.hint(name, in: SettingCatalog.all.map(\.flag) + ["--config"]) : ""
+                problems.append("\(kind) '\(shown.prefix(80))'\(hint) (see --help and docs/configuration.md)")
                 continue
             }
             if inline == nil && setting?.kind == .flag {
@@ -242,7 +250,8 @@ public struct Configuration: Sendable {
         var problems: [String] = []
         for key in object.keys.sorted() {
             guard let setting = SettingCatalog.setting(key) else {
-                let hint = key.hasPrefix("PROXMOX_") ? " (the file uses keys such as sshUser, not variable names)" : ""
+                let hint = key.hasPrefix("PROXMOX_") ? " (the file uses keys such as sshUser, not variable names)"
+                    : Suggestion.hint(key, in: SettingCatalog.all.map(\.key))
                 problems.append("config file \(path): unknown key '\(key.prefix(64))'\(hint)")
                 continue
             }
@@ -285,8 +294,9 @@ public struct Configuration: Sendable {
     /// Variables that look like ours but are not: a typo would otherwise be ignored silently.
     static func unknownVariables(_ names: [String], in place: String) -> [String] {
         let known = Set(SettingCatalog.all.map(\.variable)).union(["PROXMOX_CONFIG"])
-        return names.filter { $0.hasPrefix("PROXMOX_") && !known.contains($0) }.sorted()
-            .map { "\($0) in \(place) is not a setting of this server (docs/configuration.md lists them)" }
+        return names.filter { $0.hasPrefix("PROXMOX_") && !known.contains($0) }.sorted().map {
+            "\($0) in \(place) is not a setting of this server\(Suggestion.hint($0, in: known.sorted())) (docs/configuration.md lists them)"
+        }
     }
 
     /// Settings files readable by group or others are reported, as OpenSSH reports private keys.

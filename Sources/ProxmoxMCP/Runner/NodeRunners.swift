@@ -45,12 +45,21 @@ public final class SSHNodeRunners: NodeRunnerProvider {
 /// The simulator's nodes: the same cluster, seen from another node (qm/pct act there).
 public struct SimulatedNodeRunners: NodeRunnerProvider {
     public let store: StateStore
+    /// The simulator's variables every node's commands see (faults, clock); the node is added.
+    public let environment: [String: String]
 
-    public init(store: StateStore) {
+    public init(store: StateStore, environment: [String: String] = [:]) {
         self.store = store
+        self.environment = environment
     }
 
     public func runner(for node: NodeName, address: String?) async -> (any CommandRunner)? {
-        SimulatedRunner(store: store, environment: ["PVE_SIM_NODE": node.value])
+        SimulatedRunner(store: store, environment: environment.merging(["PVE_SIM_NODE": node.value]) { $1 })
+    }
+
+    /// The simulator's variables of a process environment (`PVE_SIM_FAULTS`, `PVE_SIM_STATE`,
+    /// `PVE_SIM_CLOCK`, ...), empty ones left out; the node is chosen per command instead.
+    public static func simulatorEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { $0.key.hasPrefix("PVE_SIM_") && $0.key != "PVE_SIM_NODE" && !$0.value.isEmpty }
     }
 }

@@ -19,6 +19,12 @@ public final class AuditLog: Sendable {
 
     /// Opens (creating with mode 600) the file for appending.
     public init(path: String, logger: Logger) throws(ConfigurationError) {
+        // A first run makes the log's folder (private to the user), as a state directory is expected to be.
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw ConfigurationError(problems: ["auditLog \(path) cannot be opened for appending: \(String(cString: strerror(errno)))"])

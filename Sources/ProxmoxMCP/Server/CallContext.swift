@@ -26,8 +26,12 @@ public struct CallContext: Sendable {
 /// The user's answer to a confirmation question.
 public enum ConfirmationAnswer: Sendable, Equatable {
     case confirmed
-    /// Declined, or accepted without ticking the confirmation.
+    /// Declined.
     case declined
+    /// Accepted, but without ticking the confirmation box.
+    case acceptedUnticked
+    /// The client failed to deliver an answer (an error instead of a result).
+    case noAnswer
     /// Dismissed without an answer.
     case cancelled
     /// The client does not support asking (no elicitation capability).

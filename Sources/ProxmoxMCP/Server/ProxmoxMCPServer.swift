@@ -93,22 +93,24 @@ public enum ProxmoxMCPServer {
         }
     }
 
-    /// Asks the user through elicitation for a confirmation (one boolean).
+    /// Asks the user through elicitation for a confirmation (one boolean). The question is the
+    /// message alone: clients show the message and the field's title, so it appears once.
     static func askUser(_ server: Server, _ question: String) async -> ConfirmationAnswer {
         let schema = Elicitation.RequestSchema(
-            title: "Confirm", description: question,
-            properties: ["confirm": .object(["type": "boolean", "title": "Yes, do it", "description": .string(question), "default": false])],
+            title: "Confirm",
+            properties: ["confirm": .object(["type": "boolean", "title": "Yes, do it",
+                                             "description": "Tick to run it; left unticked, nothing runs.", "default": false])],
             required: ["confirm"])
         do {
             let answer = try await server.requestElicitation(message: question, requestedSchema: schema)
             switch answer.action {
-            case .accept: return answer.content?["confirm"]?.boolValue == true ? .confirmed : .declined
+            case .accept: return answer.content?["confirm"]?.boolValue == true ? .confirmed : .acceptedUnticked
             case .decline: return .declined
             case .cancel: return .cancelled
             }
         } catch {
-            // The client failed to answer: treat as no answer; nothing runs.
-            return .cancelled
+            // The client failed to answer: nothing runs, and the refusal says the client gave no answer.
+            return .noAnswer
         }
     }
 }

@@ -44,9 +44,24 @@ extension ProxmoxMCPServer {
                     upid: details["upid"]?.stringValue, taskStatus: details["upid"] == nil ? nil : "stopped",
                     taskExitStatus: nil))
             }
-            return CallTool.Result(content: [.text(text: label + message, annotations: nil, _meta: nil)],
-                                   structuredContent: Value.object(["error": .object(details)]) as Value?, isError: true)
+            return errorResult(label + message, details: details)
         }
+    }
+
+    /// The `_meta` key of an error result's details.
+    public static let errorMetaKey = "mcp-proxmox-admin/error"
+
+    /// An error result keeps the tool's contract by carrying no `structuredContent` (the output
+    /// schema describes answers only). The text is the one-line error, followed for a failed task
+    /// by the end of its log; the same details, typed, are in `_meta` under ``errorMetaKey`` for
+    /// programs (`reason`, `message`, and `field`, `upid`, `log`, `lock` where they apply).
+    static func errorResult(_ message: String, details: [String: Value]) -> CallTool.Result {
+        var text = message
+        if let log = details["log"]?.arrayValue?.compactMap(\.stringValue), !log.isEmpty {
+            text += "\nend of the task log:\n" + log.suffix(10).joined(separator: "\n")
+        }
+        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: true,
+                               _meta: Metadata(additionalFields: [errorMetaKey: .object(details)]))
     }
 
     /// What ran, for the log (and the MCP client's log): the family chosen, the command lines

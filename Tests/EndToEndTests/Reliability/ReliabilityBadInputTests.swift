@@ -130,7 +130,7 @@ import TestSupport
                 tally["JSON-RPC \(code)", default: 0] += 1
             case let .toolError(id, reason):
                 let result = byID[id]?["result"] as? [String: Any]
-                let got = ((result?["structuredContent"] as? [String: Any])?["error"] as? [String: Any])?["reason"] as? String
+                let got = ((result?["_meta"] as? [String: Any])?["mcp-proxmox-admin/error"] as? [String: Any])?["reason"] as? String
                 if result?["isError"] as? Bool != true || got != reason {
                     wrong.append("case \(index): expected tool error \(reason), got \(String(describing: byID[id]))".prefix(300).description)
                 }

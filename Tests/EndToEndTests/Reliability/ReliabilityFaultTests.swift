@@ -21,7 +21,7 @@ import TestSupport
     }
 
     static func reason(_ result: CallTool.Result) -> String? {
-        result.structuredContent?.objectValue?["error"]?.objectValue?["reason"]?.stringValue
+        result.errorDetails["reason"]?.stringValue
     }
 
     /// Slack on time bounds for a machine busy with the other suites; `scripts/reliability.sh`
@@ -133,12 +133,12 @@ import TestSupport
         let test = "failingLockedAndEndlessTasks"
         let failed = await Self.call("proxmox_vm_start", ["vmid": 101, "transport": "api"], environment)
         #expect(Self.reason(failed) == "task_failed")
-        let upid = failed.structuredContent?.objectValue?["error"]?.objectValue?["upid"]?.stringValue
+        let upid = failed.errorDetails["upid"]?.stringValue
         #expect(upid?.hasPrefix("UPID:pve1:") == true && upid?.contains(":qmstart:101:") == true)
         Self.record("task fails: reason `task_failed` with its UPID and log", text(failed).prefix(80), test)
         let locked = await Self.call("proxmox_ct_snapshot_create", ["vmid": 203, "snapshot": "x1"], environment)
         #expect(Self.reason(locked) == "locked")
-        #expect(locked.structuredContent?.objectValue?["error"]?.objectValue?["lock"] == "backup")
+        #expect(locked.errorDetails["lock"] == "backup")
         Self.record("guest locked: reason `locked`, lock named", "lock `backup`: \(text(locked).prefix(70))", test)
         let started = ContinuousClock.now
         let endless = await Self.call("proxmox_vm_snapshot_create", ["vmid": 100, "snapshot": "never", "timeout": 2, "transport": "api"], environment)

@@ -55,7 +55,7 @@ import TestSupport
                         let (tool, arguments) = Self.call(number)
                         let result = try await server.call(tool, arguments)
                         outcomes.add(result.isError == true
-                            ? result.structuredContent?.objectValue?["error"]?.objectValue?["reason"]?.stringValue ?? "?" : "ok")
+                            ? result.errorDetails["reason"]?.stringValue ?? "?" : "ok")
                     }
                 }
             }

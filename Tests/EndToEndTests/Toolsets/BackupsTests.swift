@@ -57,7 +57,7 @@ import TestSupport
     @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }
 
     static func fields(_ result: CallTool.Result) -> [String: Value] { result.structuredContent?.objectValue ?? [:] }
-    static func error(_ result: CallTool.Result) -> [String: Value] { fields(result)["error"]?.objectValue ?? [:] }
+    static func error(_ result: CallTool.Result) -> [String: Value] { result.errorDetails }
 
     /// Back up a running VM, list it, restore it to a new id and start it: both transports.
     @Test(arguments: ["api", "cli"]) func backUpListRestoreStart(_ transport: String) async throws {

@@ -54,7 +54,7 @@ import TestSupport
         let result = await Golden.call("proxmox_task_status", ["upid": "UPID:pve1;rm -rf /"])
         #expect(result.isError == true)
         #expect(Golden.commands(result) == [])
-        #expect(result.structuredContent?.objectValue?["error"]?.objectValue?["field"] == "upid")
+        #expect(result.errorDetails["field"] == "upid")
     }
 
     static func tasks(_ result: CallTool.Result) -> [[String: Value]] {

@@ -33,7 +33,7 @@ import Testing
         let result = await ProxmoxMCPServer.call(definition, ["upid": .string(TasksTests.failedBackup)], environment: environment,
                                                  logger: .init(label: "test"))
         #expect(result.isError == true)
-        let message = result.structuredContent?.objectValue?["error"]?.objectValue?["message"]?.stringValue ?? ""
+        let message = result.errorDetails["message"]?.stringValue ?? ""
         #expect(message.contains("toolset 'tasks', which is off") && message.contains("PROXMOX_TOOLSETS"))
         #expect(Golden.commands(result) == [])
     }
