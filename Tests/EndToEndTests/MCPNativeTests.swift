@@ -295,7 +295,7 @@ import TestSupport
         let deleted = try await server.call("proxmox_vm_delete", ["vmid": 102])
         #expect(deleted.isError == false, "\(text(deleted))")
         #expect(try fixture.server.receivedArgv().contains { $0 == ["qm", "destroy", "102"] || $0 == ["pvesh", "delete", "/nodes/pve2/qemu/102", "--output-format", "json"] })
-        #expect(questions.withLock { $0 }.first == "Delete VM 102 (win-test) on node pve2? It is stopped and has 0 snapshots. Its disks and snapshots are destroyed; this cannot be undone.")
+        #expect(questions.withLock { $0 }.first == "Delete VM 102 (win-test) on node pve2? It is stopped and has 0 snapshots. Its disks (sata0 local-lvm:vm-102-disk-0 (64G)) and snapshots are destroyed; this cannot be undone.")
         #expect(questions.withLock { $0 }.count == 4)
         // The question is shown once: as the message, not again in the form's texts.
         let form = try #require(schemas.withLock { $0 }.first)

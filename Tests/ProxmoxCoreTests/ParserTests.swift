@@ -14,6 +14,31 @@ import TestSupport
         #expect(nodes[3].mem == 2_268_295_168)
     }
 
+    /// Disks of a real container config (a host bind mount, a subvolume root) and of a VM config
+    /// with the entries a UEFI VM has (written here after the layout `qm config` prints).
+    @Test func disksFromConfigs() throws {
+        let container = try GuestConfig.parse(JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-lxc-VMID-config.pve7.json-pretty.txt")))
+        #expect(GuestDisk.disks(of: container) == [
+            GuestDisk(key: "mp0", volume: "/mnt/foo/bar", storage: nil, size: nil),
+            GuestDisk(key: "rootfs", volume: "vmstore:subvol-101-disk-0", storage: "vmstore", size: "30G"),
+        ])
+        let vm = try GuestConfig.parseText("""
+            boot: order=scsi0;ide2
+            efidisk0: local-lvm:vm-109-disk-0,efitype=4m,pre-enrolled-keys=1,size=4M
+            ide2: local:iso/debian-12.8.0-amd64-netinst.iso,media=cdrom,size=631M
+            ide3: none,media=cdrom
+            scsi0: local-lvm:vm-109-disk-1,iothread=1,size=20G
+            scsi1: tank:vm-109-disk-2,backup=0,size=1T
+            scsihw: virtio-scsi-single
+            tpmstate0: local-lvm:vm-109-disk-3,size=4M,version=v2.0
+            unused0: local-lvm:vm-109-disk-4
+            """)
+        #expect(GuestDisk.disks(of: vm).map(\.line) == [
+            "efidisk0 local-lvm:vm-109-disk-0 (4M)", "scsi0 local-lvm:vm-109-disk-1 (20G)", "scsi1 tank:vm-109-disk-2 (1T)",
+            "tpmstate0 local-lvm:vm-109-disk-3 (4M)", "unused0 local-lvm:vm-109-disk-4",
+        ])
+    }
+
     @Test func guestsFromARealCaptureSkipNodesAndStorage() throws {
         let guests = try GuestSummary.parseList(
             JSONValue.parse(Paths.fixtureBytes("samples/pvesh-get-cluster-resources.json")))
