@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ProxmoxMCP
 
 /// The command-line entry point.
 @main
@@ -8,7 +9,7 @@ struct MCPProxmoxAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-proxmox-admin",
         abstract: "An MCP server that administers Proxmox VE over SSH (qm, pct, pvesh).",
-        subcommands: [Serve.self, Demo.self, Tools.self, Call.self, DoctorCommand.self, Settings.self],
+        subcommands: [Serve.self, Demo.self, Tools.self, Call.self, DoctorCommand.self, Settings.self, Version.self],
         defaultSubcommand: Serve.self)
 
     static func main() async {
@@ -16,6 +17,12 @@ struct MCPProxmoxAdmin: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // Logs go to stderr: stdout belongs to MCP.
         LogSettings.bootstrap()
+        // `--version` before any subcommand: answered here, since `serve` (the default) would read
+        // it as a setting flag and ask for a host.
+        if CommandLine.arguments.dropFirst().first == "--version" {
+            print(BuildInfo.line)
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

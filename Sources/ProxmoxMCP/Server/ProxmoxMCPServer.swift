@@ -6,7 +6,7 @@ import ProxmoxCore
 /// Wires the tool catalog to the SDK's `Server`.
 public enum ProxmoxMCPServer {
     /// The version reported to clients.
-    public static let version = "0.1.0"
+    public static let version = BuildInfo.version
 
     /// Sent once at initialize: what the server is, its toolsets, and the rules that cut across tools.
     /// Every argument and result field is described in its own schema; nothing here is needed to use one.
