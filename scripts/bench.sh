@@ -9,4 +9,8 @@ swift build -c release --product mcp-proxmox-admin
 swift build -c release --product mcp-proxmox-bench
 MCP_PROXMOX_BIN_DIR="$(swift build -c release --show-bin-path)"
 export MCP_PROXMOX_BIN_DIR
-"$MCP_PROXMOX_BIN_DIR/mcp-proxmox-bench" --json bench.json --markdown docs/performance.md "$@"
+# The static build (what scripts/release.sh ships) is measured beside the dynamic one.
+scripts/release.sh --install-only
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product mcp-proxmox-admin
+static="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/mcp-proxmox-admin"
+"$MCP_PROXMOX_BIN_DIR/mcp-proxmox-bench" --json bench.json --markdown docs/performance.md --static-binary "$static" "$@"

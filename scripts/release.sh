@@ -4,13 +4,12 @@
 #   OUTDIR/mcp-proxmox-admin-<version>-linux-<arch>.tar.gz   executables, README, LICENSE, docs, examples
 #   OUTDIR/mcp-proxmox-admin_<version>_<debarch>.deb          /usr/bin, /usr/share/doc/mcp-proxmox-admin
 #   OUTDIR/SHA256SUMS
-# then checks them with scripts/check-release.sh. Usage: scripts/release.sh [OUTDIR] (default dist/).
+# then checks them with scripts/check-release.sh. Usage: scripts/release.sh [OUTDIR] (default dist/);
+# scripts/release.sh --install-only installs what the static build needs and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 outdir="${1:-dist}"
-mkdir -p "$outdir"
-outdir="$(cd "$outdir" && pwd)"
 
 # What the static link needs besides the build's own packages: FoundationNetworking links libcurl's
 # development files (libcurl itself stays a shared library at run time).
@@ -21,6 +20,9 @@ if ! dpkg-query -W -f='${Status}' libcurl4-openssl-dev 2>/dev/null | grep -q "in
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev
 fi
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
+mkdir -p "$outdir"
+outdir="$(cd "$outdir" && pwd)"
 
 # The version: a vX.Y.Z tag on HEAD, else the constant in BuildInfo.swift (the one place it is written).
 info=Sources/ProxmoxMCP/Server/BuildInfo.swift

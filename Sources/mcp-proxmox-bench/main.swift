@@ -116,19 +116,25 @@ for (label, names) in [("core", ["core"]), ("all", ["all"])] {
 }
 mcp.close()
 
-// 6. Spawn → initialize, and a trivial round trip (ping), on the simulator (no SSH in the way).
-var spawns: [Double] = []
-var idleRSS: [Double] = []
+// 6. Spawn → initialize and idle RSS, on the simulator (no SSH in the way); with --static-binary,
+// for the dynamic and the static build alternately in the same run, so both see the same machine.
+let builds = [("", try Paths.binary("mcp-proxmox-admin"))] + (option("--static-binary").map { [(" (static build)", $0)] } ?? [])
+var spawns = Array(repeating: [Double](), count: builds.count)
+var idleRSS = Array(repeating: [Double](), count: builds.count)
 for _ in 0..<20 {
-    let start = ContinuousClock.now
-    let peer = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve", "--simulator"], environment: environment)
-    _ = try peer.initialize()
-    spawns.append((ContinuousClock.now - start).ms)
-    idleRSS.append(Double(peer.rssKiB()) / 1024)
-    peer.close()
+    for (index, build) in builds.enumerated() {
+        let start = ContinuousClock.now
+        let peer = try StdioPeer(binary: build.1, arguments: ["serve", "--simulator"], environment: environment)
+        _ = try peer.initialize()
+        spawns[index].append((ContinuousClock.now - start).ms)
+        idleRSS[index].append(Double(peer.rssKiB()) / 1024)
+        peer.close()
+    }
 }
-record("spawn → initialize response", spawns, target: "≤ 20 ms")
-record("server RSS idle after initialize", idleRSS, target: "≤ 30 MB", unit: "MB")
+for (index, build) in builds.enumerated() {
+    record("spawn → initialize response\(build.0)", spawns[index], target: "≤ 20 ms")
+    record("server RSS idle after initialize\(build.0)", idleRSS[index], target: "≤ 30 MB", unit: "MB")
+}
 let pinger = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve", "--simulator"], environment: environment)
 _ = try pinger.initialize()
 var pingID = 100

@@ -155,6 +155,22 @@ func text(_ result: CallTool.Result) -> String {
         #expect(failed.stderr.contains("faults from PVE_SIM_FAULTS"))
     }
 
+    /// `--version` and `version` need no host and no settings, and agree with serverInfo.version.
+    @Test func versionNeedsNothingAndAgreesWithServerInfo() async throws {
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        let binary = try Paths.binary("mcp-proxmox-admin")
+        let flag = try Subprocess.run(binary, ["--version"], environment: environment)
+        let command = try Subprocess.run(binary, ["version"], environment: environment)
+        // A test build links the Swift runtime dynamically, and the release script stamps commit and date.
+        #expect(flag.stdout == "mcp-proxmox-admin \(BuildInfo.version) (commit development, built development, dynamic Swift standard library)\n")
+        #expect(command.stdout == flag.stdout)
+        #expect(flag.stderr.isEmpty)
+        let server = try ServerProcess(arguments: ["serve", "--simulator"], environment: ProcessInfo.processInfo.environment)
+        let initialized = try await server.connect()
+        #expect(initialized.serverInfo.version == BuildInfo.version)
+        _ = await server.finish()
+    }
+
     /// Command-line mistakes get one line each, exit status 2, and no usage dump.
     @Test(arguments: [
         (["call", "proxmox_vm_list", "--simulator", "--args", "{node:pve2}"],
