@@ -7,7 +7,8 @@ set -euo pipefail
 for executable in "$@"; do
     resolved="$(ldd "$executable")"
     for library in $(objdump -p "$executable" | awk '$1 == "NEEDED" { print $2 }'); do
-        path="$(awk -v name="$library" '$1 == name && $2 == "=>" { print $3 }' <<<"$resolved")"
+        # `libx.so.1 => /path (...)`, or the dynamic loader itself: `/lib64/ld-linux-x86-64.so.2 (...)`.
+        path="$(awk -v name="$library" '$1 == name && $2 == "=>" { print $3 } $2 != "=>" && $1 ~ ("/" name "$") { print $1 }' <<<"$resolved")"
         if [ -z "$path" ] || [ "$path" = "not" ]; then
             echo "runtime-packages: $executable needs $library, which is not found" >&2
             exit 1
