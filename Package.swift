@@ -30,7 +30,10 @@ let package = Package(
             name: "SSHClient",
             dependencies: ["CSSHShim", "CLibSSH2", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "ProxmoxCore"),
+        // zlib from the system (Debian: zlib1g-dev, which libssh2-1-dev depends on): the embedded
+        // API schemas are stored compressed.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ProxmoxCore", dependencies: ["CZlib"]),
         .target(name: "PVESimulator", dependencies: ["ProxmoxCore"]),
         .target(
             name: "ProxmoxMCP",

@@ -32,9 +32,9 @@ def main() -> None:
 // branch stable-bookworm (pve-docs 8.4.2, schema ae1bf37). Compact JSON, zlib, base64.
 
 extension EmbeddedSchemas {{
-    static let pve9 = {literal(pve9)}
+    static let pve9Compressed = {literal(pve9)}
 
-    static let pve8 = {literal(pve8)}
+    static let pve8Compressed = {literal(pve8)}
 }}
 """
     with open(OUTPUT, "w", encoding="utf-8") as handle:

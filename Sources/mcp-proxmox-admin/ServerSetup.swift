@@ -64,7 +64,7 @@ struct ServerSetup {
                                           taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
                                           protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog,
                                           toolsets: ToolsetSelection(policy.toolsets, dynamic: policy.dynamicToolsets),
-                                          confirm: policy.confirm)
+                                          confirm: policy.confirm, allowApiWrites: policy.allowApiWrites)
         return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes, secrets: configuration.secrets)
     }
 

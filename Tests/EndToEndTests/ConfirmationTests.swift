@@ -20,7 +20,8 @@ import Testing
 
     static func environment(_ store: StateStore, confirm: ConfirmationPolicy = .destructive) -> ToolEnvironment {
         ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),
-                        defaultTransport: .auto, simulated: true, toolsets: ToolsetSelection(["all"]), confirm: confirm)
+                        defaultTransport: .auto, simulated: true, toolsets: ToolsetSelection(["all"]), confirm: confirm,
+                        allowApiWrites: true)
     }
 
     @Test func everyDestructiveToolTakesConfirm() {

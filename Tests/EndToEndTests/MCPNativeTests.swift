@@ -46,7 +46,8 @@ import TestSupport
 
     @Test func everyToolHasATitleAnnotationsAndAnOutputSchemaInACompactList() async throws {
         let fixture = try SSHFixture()
-        let server = try await start(fixture, extra: ["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true"])
+        let server = try await start(fixture, extra: ["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true",
+                                                      "PROXMOX_ALLOW_API_WRITES": "true"])
         let tools = try await server.client.listTools().tools
         #expect(Set(tools.map(\.name)) == Set(ToolCatalog.all.map(\.name)))
         #expect(Set(Self.annotations.keys).isSubset(of: Set(tools.map(\.name))))

@@ -23,7 +23,8 @@ import TestSupport
         let listed = try await server.client.listTools().tools.map(\.name)
         #expect(listed == ["proxmox_vm_list", "proxmox_ct_list", "proxmox_vm_snapshot_list", "proxmox_ct_snapshot_list",
                            "proxmox_vm_config_get", "proxmox_ct_config_get", "proxmox_node_list", "proxmox_node_status",
-                           "proxmox_cluster_status", "proxmox_storage_list", "proxmox_storage_content"])
+                           "proxmox_cluster_status", "proxmox_storage_list", "proxmox_storage_content",
+                           "proxmox_api_describe", "proxmox_api_get"])
         for (tool, arguments) in [("proxmox_vm_stop", ["vmid": Value.int(100)]), ("proxmox_vm_config", ["vmid": 100]),
                                   ("proxmox_ct_snapshot_create", ["vmid": 203, "snapshot": "s1", "dryRun": true])] {
             let refused = try await server.call(tool, arguments)

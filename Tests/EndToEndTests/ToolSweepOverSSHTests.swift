@@ -41,7 +41,7 @@ import TestSupport
     func everyToolWorks(_ transport: String) async throws {
         #expect(Set(Self.script.map(\.0)) == Set(ToolCatalog.all.map(\.name)))
         let fixture = try SSHFixture()
-        let environment = fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true"]) { $1 }
+        let environment = fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true", "PROXMOX_ALLOW_API_WRITES": "true"]) { $1 }
         let server = try ServerProcess(arguments: ["serve"], environment: environment)
         _ = try await server.connect()
         let schemas = Dictionary(uniqueKeysWithValues: try await server.client.listTools().tools.map { ($0.name, $0.outputSchema) })

@@ -23,6 +23,12 @@ enum Pvesh {
         var options = parsed
         let format = options.take("output-format") ?? "text"
         guard let route = ApiRoutes.find(method: method, path: path) else {
+            // An endpoint of the real API that this simulator does not model says so, rather than
+            // pretending the path does not exist.
+            if (try? EmbeddedSchemas.pve9.endpoint(method, path: path)) != nil {
+                return CommandOutput(stdout: [], stderr: Array("pve-sim: \(method) \(path) is part of the Proxmox VE API but not simulated\n".utf8),
+                                     exitStatus: 1)
+            }
             return CommandOutput(stdout: [], stderr: Array("No '\(verb)' handler defined for '\(path)'\n".utf8),
                                  exitStatus: 1)
         }

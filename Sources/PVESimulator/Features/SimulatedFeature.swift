@@ -11,5 +11,5 @@ protocol SimulatedFeature: Sendable {
 
 /// Every simulated feature; ``ApiRoutes`` and ``GuestCLI`` answer from them.
 enum SimulatedFeatures {
-    static let all: [any SimulatedFeature.Type] = [Guests.self, Snapshots.self, Config.self, Nodes.self, Storage.self, Tasks.self, Backups.self]
+    static let all: [any SimulatedFeature.Type] = [Guests.self, Snapshots.self, Config.self, Nodes.self, Storage.self, Tasks.self, Backups.self, API.self]
 }

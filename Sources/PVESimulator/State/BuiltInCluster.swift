@@ -95,6 +95,17 @@ extension SimulatedCluster {
             }
         }
         cluster.tasks = Tasks.history
+        cluster.haResources = [
+            SimulatedHAResource(sid: "vm:100", state: "started", maxRestart: 2, comment: "web front end"),
+            SimulatedHAResource(sid: "vm:101", state: "started"),
+            SimulatedHAResource(sid: "ct:201", state: "started", crmState: "error"),
+        ]
+        cluster.aptUpdates = ["pve1": [
+            SimulatedPackageUpdate("pve-manager", "Proxmox Virtual Environment Management Tools", from: "9.1.1", to: "9.1.2", priority: "important"),
+            SimulatedPackageUpdate("proxmox-kernel-6.17", "Latest Proxmox Kernel Image", from: "6.17.2-1", to: "6.17.2-2", section: "kernel"),
+            SimulatedPackageUpdate("openssl", "Secure Sockets Layer toolkit - cryptographic utility", from: "3.5.1-1", to: "3.5.1-1+deb13u1",
+                                   origin: "Debian", priority: "important", section: "utils"),
+        ]]
         return cluster
     }
 

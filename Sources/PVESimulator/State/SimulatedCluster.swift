@@ -18,6 +18,10 @@ public struct SimulatedCluster: Codable, Equatable, Sendable {
     public var faults: SimulatedFaults
     /// Next worker pid; grows with every task so UPIDs are unique.
     public var nextPid: Int
+    /// HA resources (`/cluster/ha/resources`, `/cluster/ha/status/current`); nil: none.
+    public var haResources: [SimulatedHAResource]?
+    /// Package updates per node (`/nodes/{node}/apt/update`); nil: none.
+    public var aptUpdates: [String: [SimulatedPackageUpdate]]?
 
     public init(name: String, nodes: [SimulatedNode], guests: [SimulatedGuest], storages: [SimulatedStorage],
                 tasks: [SimulatedTask] = [], faults: SimulatedFaults = SimulatedFaults(), nextPid: Int = 0x3A1B2) {
@@ -166,4 +170,48 @@ public struct SimulatedTask: Codable, Equatable, Sendable {
     public var exitstatus: String?
     public var endtime: Int64?
     public var log: [String]
+}
+
+/// One HA resource: its configuration and the state the HA manager reports for it.
+public struct SimulatedHAResource: Codable, Equatable, Sendable {
+    /// `vm:100`, `ct:201`.
+    public var sid: String
+    /// Requested state: started, stopped, ignored, disabled.
+    public var state: String
+    public var maxRestart: Int
+    public var maxRelocate: Int
+    public var comment: String?
+    /// The CRM's state when it differs from what the guest shows (`error` after failed restarts).
+    public var crmState: String?
+
+    public init(sid: String, state: String, maxRestart: Int = 1, maxRelocate: Int = 1, comment: String? = nil, crmState: String? = nil) {
+        self.sid = sid
+        self.state = state
+        self.maxRestart = maxRestart
+        self.maxRelocate = maxRelocate
+        self.comment = comment
+        self.crmState = crmState
+    }
+}
+
+/// One pending package update, as `apt update` in the web UI lists it.
+public struct SimulatedPackageUpdate: Codable, Equatable, Sendable {
+    public var package: String
+    public var title: String
+    public var oldVersion: String
+    public var version: String
+    public var origin: String
+    public var priority: String
+    public var section: String
+
+    public init(_ package: String, _ title: String, from oldVersion: String, to version: String, origin: String = "Proxmox",
+                priority: String = "optional", section: String = "admin") {
+        self.package = package
+        self.title = title
+        self.oldVersion = oldVersion
+        self.version = version
+        self.origin = origin
+        self.priority = priority
+        self.section = section
+    }
 }

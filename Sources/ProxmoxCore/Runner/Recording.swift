@@ -66,6 +66,26 @@ public enum Redaction {
         return result
     }
 
+    /// Keys whose values are secrets wherever they appear in an API answer: passwords, tickets,
+    /// an API token's `value`, keys.
+    public static let secretKeys: Set<String> = ["password", "cipassword", "ticket", "csrfpreventiontoken", "secret",
+                                                 "private-key", "privatekey", "key", "token", "sshkeys"]
+
+    /// An API answer with the text values of secret keys replaced, and the `value` of a new API
+    /// token (the object that also names `full-tokenid`).
+    public static func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case let .object(fields):
+            let token = fields["full-tokenid"] != nil
+            return .object(Dictionary(uniqueKeysWithValues: fields.map { key, field in
+                let secret = secretKeys.contains(key.lowercased()) || (token && key == "value")
+                return (key, secret && field.stringValue != nil ? .string(marker) : redact(field))
+            }))
+        case let .array(items): return .array(items.map(redact))
+        default: return value
+        }
+    }
+
     /// The text with every known secret (of at least 4 characters) replaced.
     public static func redact(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: marker) }

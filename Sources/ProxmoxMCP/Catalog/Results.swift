@@ -22,6 +22,19 @@ enum Structured {
         }
     }
 
+    /// The inverse, for arguments checked against the API schema (binary data has no JSON form).
+    static func jsonValue(_ value: Value) -> JSONValue {
+        switch value {
+        case .null, .data: .null
+        case let .bool(flag): .bool(flag)
+        case let .int(number): .int(Int64(number))
+        case let .double(number): .double(number)
+        case let .string(text): .string(text)
+        case let .array(items): .array(items.map(jsonValue))
+        case let .object(fields): .object(fields.mapValues(jsonValue))
+        }
+    }
+
     static func guestFields(_ guest: GuestRef) -> [String: Value] {
         ["vmid": .int(guest.vmid.value), "node": .string(guest.node.value), "type": .string(guest.kind.rawValue)]
     }

@@ -30,6 +30,15 @@ struct ToolArguments: Sendable {
         }
     }
 
+    /// A JSON object argument as plain JSON values (for checking against the API schema), or empty.
+    func jsonObject(_ field: String) throws(ProxmoxError) -> [String: JSONValue] {
+        switch values[field] {
+        case nil, .null?: return [:]
+        case let .object(fields)?: return fields.mapValues(Structured.jsonValue)
+        default: throw .invalidArgument(field: field, reason: "expected an object of parameter names and values")
+        }
+    }
+
     func requiredString(_ field: String) throws(ProxmoxError) -> String {
         guard let text = try string(field) else { throw .invalidArgument(field: field, reason: "is required") }
         return text

@@ -24,11 +24,15 @@ public struct ToolEnvironment: Sendable {
     public let toolsets: ToolsetSelection
     /// Which tools need `confirm: true` (or the user's yes) before they run.
     public let confirm: ConfirmationPolicy
+    /// proxmox_api_call is listed and callable (the `allowApiWrites` setting).
+    public let allowApiWrites: Bool
+    /// The API schema the `proxmox_api_*` tools check calls against, found once per server.
+    let apiSchemas = APISchemaCache()
 
     public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
                 defaultNode: String? = nil, taskTimeout: Duration = .seconds(300), readOnly: Bool = false,
                 protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil, toolsets: ToolsetSelection = ToolsetSelection(),
-                confirm: ConfirmationPolicy = .destructive) {
+                confirm: ConfirmationPolicy = .destructive, allowApiWrites: Bool = false) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
@@ -40,13 +44,14 @@ public struct ToolEnvironment: Sendable {
         self.auditLog = auditLog
         self.toolsets = toolsets
         self.confirm = confirm
+        self.allowApiWrites = allowApiWrites
     }
 
     /// The tools this server offers now: those of the toolsets that are on, and under readOnly
     /// only the ones that change nothing.
     public var tools: [ToolDefinition] {
         let on = toolsets.enabled
-        return ToolCatalog.all.filter { on.contains($0.toolset) && (!readOnly || $0.isReadOnly) }
+        return ToolCatalog.all.filter { on.contains($0.toolset) && (!readOnly || $0.isReadOnly) && (allowApiWrites || !$0.needsApiWrites) }
     }
 }
 
@@ -77,6 +82,8 @@ public struct ToolDefinition: Sendable {
     /// What the user is asked, from the call (name, state, what is lost); nil: built from the
     /// tool's title and description and the guest the call names.
     var confirmationText: (@Sendable (ToolCall) async throws -> ConfirmationText)?
+    /// Listed and callable only with the `allowApiWrites` setting (proxmox_api_call).
+    public var needsApiWrites = false
     /// The toolset it belongs to (set by its ``Toolset``).
     public internal(set) var toolset = ""
     let run: @Sendable (ToolCall) async throws -> ToolOutput

@@ -12,11 +12,18 @@ public enum ToolListSize {
         try JSONEncoder().encode(ListTools.Result(tools: tools.map(\.tool)))
     }
 
-    /// The tools a server lists with this `toolsets` value (readOnly off, dynamicToolsets off).
-    public static func tools(_ toolsets: [String]) -> [ToolDefinition] {
+    /// The budget of the API issue: the three `proxmox_api_*` tools together.
+    public static let apiBudget = 4_000
+
+    /// The tools a server lists with this `toolsets` value (readOnly and dynamicToolsets off;
+    /// allowApiWrites off unless asked).
+    public static func tools(_ toolsets: [String], allowApiWrites: Bool = false) -> [ToolDefinition] {
         let on = ToolCatalog.expand(toolsets)
-        return ToolCatalog.all.filter { on.contains($0.toolset) }
+        return ToolCatalog.all.filter { on.contains($0.toolset) && (allowApiWrites || !$0.needsApiWrites) }
     }
+
+    /// The three API tools (proxmox_api_call as allowApiWrites lists it).
+    public static var apiTools: [ToolDefinition] { ToolCatalog.all.filter { $0.toolset == "api" } }
 
     public static func report() throws -> String {
         var text = "tools/list size (bytes as sent; tokens estimated as bytes / 4)\n"
@@ -28,6 +35,8 @@ public enum ToolListSize {
                 : "budget \(perToolBudget) bytes per tool: \(perTool <= perToolBudget ? "met" : "MISSED")"
             text += "  \(label): \(tools.count) tools, \(bytes) bytes (~\(bytes / 4) tokens), \(perTool) bytes per tool; \(budget)\n"
         }
+        let api = try encoded(apiTools).count
+        text += "  api (describe, get, call): \(api) bytes; budget \(apiBudget) bytes: \(api <= apiBudget ? "met" : "MISSED")\n"
         return text
     }
 }

@@ -93,6 +93,10 @@ public enum ToolReference {
     static func policy(_ definition: ToolDefinition) -> String? {
         guard !definition.isReadOnly else { return nil }
         var parts = ["hidden and refused with readOnly"]
+        if definition.needsApiWrites {
+            parts = ["hidden and refused unless allowApiWrites is true", "hidden and refused with readOnly",
+                     "with safeMode every DELETE and guest creation is refused", "refused when the path or a vmid, newid, sid or vms parameter names a guest in protectedVmids"]
+        }
         if definition.createsOrDeletes { parts.append("refused with safeMode") }
         switch definition.protection {
         case .never: break

@@ -31,6 +31,7 @@ public enum ToolCatalog {
     /// The toolsets of Proxmox work, which the `toolsets` setting chooses from.
     public static let workSets: [Toolset] = [
         Guests.toolset, Snapshots.toolset, Config.toolset, Nodes.toolset, Storage.toolset, Tasks.toolset, Backups.toolset,
+        API.toolset,
     ]
 
     /// Every toolset: the work sets, then the toolsets' own (listed with `dynamicToolsets`).

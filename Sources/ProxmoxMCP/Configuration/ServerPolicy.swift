@@ -18,6 +18,8 @@ public struct ServerPolicy: Sendable {
     public var dynamicToolsets = false
     /// The `confirm` setting.
     public var confirm = ConfirmationPolicy.destructive
+    /// The `allowApiWrites` setting: proxmox_api_call is listed and callable.
+    public var allowApiWrites = false
 
     public init() {}
 
@@ -33,5 +35,6 @@ public struct ServerPolicy: Sendable {
         toolsets = configuration.list("toolsets").isEmpty ? ["core"] : configuration.list("toolsets")
         dynamicToolsets = configuration.flag("dynamicToolsets")
         confirm = configuration.text("confirm").flatMap(ConfirmationPolicy.init(rawValue:)) ?? .destructive
+        allowApiWrites = configuration.flag("allowApiWrites")
     }
 }

@@ -45,6 +45,8 @@ public enum SettingCatalog {
                 meaning: "Refuse create, clone and delete (guests). Power, snapshots and config changes stay allowed."),
         Setting(key: "confirm", defaultValue: "destructive", kind: .choice(ConfirmationPolicy.allCases.map(\.rawValue)),
                 meaning: "Which tools need confirm: true (else the user is asked, when the client can ask): destructive (every destructive tool: hard stop, rollback, snapshot and guest delete, backup delete, restore over a guest, task stop), deletes (only guest and backup deletes), never (scripts)."),
+        Setting(key: "allowApiWrites", defaultValue: "false", kind: .flag,
+                meaning: "List and allow proxmox_api_call: any POST, PUT or DELETE of the Proxmox VE API, checked against its schema, destructive (confirmed like every destructive tool), subject to readOnly, safeMode and protectedVmids."),
         Setting(key: "readOnly", defaultValue: "false", kind: .flag,
                 meaning: "List and allow only tools that change nothing."),
         Setting(key: "protectedVmids", defaultValue: nil, kind: .vmids,

@@ -10,6 +10,9 @@ enum ToolPolicy {
             let dynamic = environment.toolsets.dynamic ? ", or call proxmox_toolset_enable" : ""
             throw .refused("\(definition.name) is in toolset '\(definition.toolset)', which is off: add it to the toolsets setting (--toolsets, PROXMOX_TOOLSETS or \"toolsets\" in the config file, e.g. core,\(definition.toolset))\(dynamic); nothing ran")
         }
+        if definition.needsApiWrites && !environment.allowApiWrites {
+            throw .refused("\(definition.name) is off: an operator must set allowApiWrites (--allow-api-writes, PROXMOX_ALLOW_API_WRITES or \"allowApiWrites\" in the config file); nothing ran")
+        }
         if environment.readOnly && !definition.isReadOnly {
             throw .refused("\(definition.name) is not available: the server runs read-only (readOnly), only tools that change nothing are offered; nothing ran")
         }
@@ -40,5 +43,32 @@ extension ToolDefinition {
         guard !isReadOnly else { return false }
         if case let .whenGiven(names) = protection { return names.contains { arguments.has($0) } }
         return true
+    }
+}
+
+/// The policy settings for a raw API write, which only its path and parameters can tell apart:
+/// safe mode refuses every DELETE and the creation of guests; protected guests may not be named.
+enum APIPolicy {
+    /// Creating endpoints safe mode refuses: new guests, clones, restores.
+    static let creating = ["/nodes/{node}/qemu", "/nodes/{node}/lxc", "/nodes/{node}/qemu/{vmid}/clone", "/nodes/{node}/lxc/{vmid}/clone"]
+
+    static func check(_ request: APIRequest, _ environment: ToolEnvironment) throws(ProxmoxError) {
+        if environment.safeMode && (request.method == "DELETE" || (request.method == "POST" && creating.contains(request.endpoint.path))) {
+            throw .refused("\(request.method) \(request.endpoint.path) is refused: the server runs in safe mode (no create, clone or delete); nothing ran")
+        }
+        let named = [request.vmid?.value].compactMap { $0 } + guestIDs(in: request.options)
+        if let vmid = named.first(where: environment.protectedVMIDs.contains) {
+            throw .refused("\(request.method) \(request.path) refused: guest \(vmid) is protected (protectedVmids); nothing ran")
+        }
+    }
+
+    /// Guest ids named by options that take them (`--vmid 100`, `--newid`, `--sid vm:100`, `--vmid 100,101`).
+    static func guestIDs(in options: [String]) -> [Int] {
+        var ids: [Int] = []
+        for (index, option) in options.enumerated() where ["--vmid", "--newid", "--sid", "--vms"].contains(option) && index + 1 < options.count {
+            let value = options[index + 1]
+            ids += value.split(whereSeparator: { ",; :".contains($0) }).compactMap { Int($0) }
+        }
+        return ids
     }
 }

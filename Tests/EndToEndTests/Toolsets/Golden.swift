@@ -32,16 +32,16 @@ struct GoldenRow: Sendable, CustomTestStringConvertible {
 enum Golden {
     /// Every toolset's rows; the coverage test checks that every tool of the catalog has one.
     static var rows: [GoldenRow] {
-        GuestsTests.rows + SnapshotsTests.rows + ConfigTests.rows + NodesTests.rows + StorageTests.rows + TasksTests.rows + BackupsTests.rows + ToolsetsTests.rows
+        GuestsTests.rows + SnapshotsTests.rows + ConfigTests.rows + NodesTests.rows + StorageTests.rows + TasksTests.rows + BackupsTests.rows + ToolsetsTests.rows + APITests.rows
     }
 
     /// Steps that toolsets add to the end of the tool sweep (after the guest lifecycle).
-    static var sweeps: [(String, [String: Value])] { TasksTests.sweep + BackupsTests.sweep + ToolsetsTests.sweep }
+    static var sweeps: [(String, [String: Value])] { TasksTests.sweep + BackupsTests.sweep + ToolsetsTests.sweep + APITests.sweep }
 
     static func environment(safeMode: Bool = false, store: StateStore = StateStore(), protectedVMIDs: Set<Int> = []) -> ToolEnvironment {
         return ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),
                                defaultTransport: .auto, simulated: true, safeMode: safeMode, protectedVMIDs: protectedVMIDs,
-                               toolsets: ToolsetSelection(["all"], dynamic: true))
+                               toolsets: ToolsetSelection(["all"], dynamic: true), allowApiWrites: true)
     }
 
     static func call(_ tool: String, _ arguments: [String: Value], environment: ToolEnvironment = environment()) async -> CallTool.Result {
