@@ -114,6 +114,8 @@ for (label, names) in [("core", ["core"]), ("all", ["all"])] {
     record("tools/list \(label): estimated tokens (bytes / 4)", [bytes / 4], target: "-", unit: "tokens")
     record("tools/list \(label): bytes per tool", [bytes / Double(tools.count)], target: "≤ \(ToolListSize.perToolBudget) B", unit: "B")
 }
+let apiBytes = Double(try ToolListSize.encoded(ToolListSize.apiTools).count)
+record("tools/list api tools (describe, get, call)", [apiBytes], target: "≤ \(ToolListSize.apiBudget) B", unit: "B")
 mcp.close()
 
 // 6. Spawn → initialize and idle RSS, on the simulator (no SSH in the way); with --static-binary,

@@ -268,6 +268,33 @@ import TestSupport
         #expect(Golden.commands(stop) == [])
     }
 
+    /// The Done-when questions through the built server, a real sshd and pve-sim: the schema comes
+    /// from the host's version (pve-sim has no pve-docs file), every argument is checked before pvesh runs.
+    @Test func theLongTailOverSSH() async throws {
+        let fixture = try SSHFixture()
+        let server = try ServerProcess(arguments: ["serve"], environment: fixture.serveEnvironment, workingDirectory: fixture.server.directory.path)
+        _ = try await server.connect()
+        let listed = try await server.client.listTools().tools.map(\.name)
+        #expect(listed.contains("proxmox_api_get") && !listed.contains("proxmox_api_call"))
+        let described = try await server.call("proxmox_api_describe", ["path": "/cluster/ha/status"])
+        #expect(described.structuredContent?.objectValue?["schema"] == "embedded 9.1")
+        let status = try await server.call("proxmox_api_get", ["path": "/cluster/ha/status/current"])
+        let services = Self.result(status)?.arrayValue?.compactMap { $0.objectValue }.filter { $0["type"] == "service" } ?? []
+        #expect(services.filter { $0["state"] == "error" }.map { $0["status"] } == ["ct:201 (pve2, error)"])
+        let rrd = try await server.call("proxmox_api_get", ["path": "/nodes/pve1/qemu/100/rrddata", "params": ["timeframe": "hour"]])
+        #expect(Self.result(rrd)?.arrayValue?.count == 70)
+        let updates = try await server.call("proxmox_api_get", ["path": "/nodes/pve1/apt/update"])
+        #expect(Self.result(updates)?.arrayValue?.first?.objectValue?["Package"] == "pve-manager")
+        let before = try fixture.server.receivedArgv().count
+        let hostile = try await server.call("proxmox_api_get", ["path": "/nodes/pve1/qemu/100/rrddata", "params": ["timeframe": "hour;id"]])
+        #expect(hostile.isError == true)
+        #expect(try fixture.server.receivedArgv().count == before, "refused before anything ran")
+        let write = try await server.call("proxmox_api_call", ["method": "POST", "path": "/nodes/pve2/qemu/102/status/start", "confirm": true])
+        #expect(text(write).contains("allowApiWrites"))
+        #expect(try fixture.server.receivedArgv().count == before)
+        _ = await server.finish()
+    }
+
     @Test func secretsInAnswersAreRedacted() {
         let answer: JSONValue = ["full-tokenid": "root@pam!mcp", "value": "5f2c0a4e-9e1b-4b3e-8a39-1c1f7f1c9d21",
                                  "info": ["ticket": "PVE:root@pam:65F1...", "cipassword": "s3cret", "name": "kept"]]
