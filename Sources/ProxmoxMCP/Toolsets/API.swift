@@ -102,9 +102,11 @@ enum API {
         return .object(fields)
     }
 
-    /// A returns schema with the descriptions of nested properties dropped, to keep pages small.
+    /// A returns schema with the descriptions of nested properties dropped and nesting cut below
+    /// three levels (there only the type is kept), to keep pages small.
     static func shape(_ schema: JSONValue, depth: Int) -> JSONValue {
         guard case let .object(fields) = schema else { return schema }
+        if depth >= 3 { return fields["type"].map { .object(["type": $0]) } ?? .object([:]) }
         var kept: [String: JSONValue] = [:]
         for (key, value) in fields {
             switch key {
