@@ -12,6 +12,10 @@ if program == "pve-sim" {
     arguments = Array(arguments.dropFirst())
 }
 let store = StateStore.fromEnvironment(environment)
+if let delay = SimulatorCLI.startupDelay(program: program, environment: environment) {
+    // The host-cost model: a real host's Perl start, felt as time, not as CPU.
+    usleep(UInt32(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000))
+}
 if let log = environment["PVE_SIM_ARGV_LOG"], !log.isEmpty {
     // For tests: the argv exactly as received, one JSON array per line (O_APPEND: one write per line).
     let line = (try? JSONEncoder().encode([program] + arguments)).map { $0 + Data("\n".utf8) } ?? Data()

@@ -10,6 +10,26 @@ import TestSupport
         SimulatorCLI.run(program: program, arguments: arguments, environment: environment, store: store)
     }
 
+    /// The host-cost model: a Proxmox tool waits PVE_SIM_STARTUP_MS before answering (in-process and
+    /// as the pve-sim binary), other programs and an unset variable do not.
+    @Test func hostCostModelDelaysEveryProxmoxToolStart() async throws {
+        #expect(SimulatorCLI.startupDelay(program: "pvesh", environment: ["PVE_SIM_STARTUP_MS": "300"]) == .milliseconds(300))
+        #expect(SimulatorCLI.startupDelay(program: "qm", environment: ["PVE_SIM_STARTUP_MS": "300"]) == .milliseconds(300))
+        #expect(SimulatorCLI.startupDelay(program: "cat", environment: ["PVE_SIM_STARTUP_MS": "300"]) == nil)
+        #expect(SimulatorCLI.startupDelay(program: "pvesh", environment: [:]) == nil)
+        #expect(SimulatorCLI.startupDelay(program: "pvesh", environment: ["PVE_SIM_STARTUP_MS": "soon"]) == nil)
+        let runner = SimulatedRunner(environment: ["PVE_SIM_STARTUP_MS": "250"])
+        let started = ContinuousClock.now
+        let output = try await runner.run(CommandForm.pvesh("get", "/version"))
+        #expect(output.exitStatus == 0)
+        #expect(ContinuousClock.now - started >= .milliseconds(250))
+        let binary = ContinuousClock.now
+        let result = try Subprocess.run(try Paths.binary("pve-sim"), ["pvesh", "get", "/version", "--output-format", "json"],
+                                        environment: ["PVE_SIM_STARTUP_MS": "250", "PATH": "/usr/bin:/bin"])
+        #expect(result.stdout.contains(#""release":"9.1""#))
+        #expect(ContinuousClock.now - binary >= .milliseconds(250))
+    }
+
     @Test func nodesAnswerInPveshsExactFormat() throws {
         let output = run("pvesh", ["get", "/nodes", "--output-format", "json"])
         #expect(output.exitStatus == 0)

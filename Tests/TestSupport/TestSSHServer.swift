@@ -27,8 +27,9 @@ public final class TestSSHServer: @unchecked Sendable {
     ///   - node: the node this host plays (`PVE_SIM_NODE`: where its qm/pct act).
     ///   - sharedStatePath: the state file of another test host, to play another node of the same cluster.
     ///   - clientKey: a client key pair (path of the private key) to authorise instead of a new one.
+    ///   - simulatorEnvironment: more variables for every session (e.g. `PVE_SIM_STARTUP_MS`, the host-cost model).
     public init(simulatorBinary: String, node: String = "pve1", sharedStatePath: String? = nil,
-                clientKey: String? = nil) throws {
+                clientKey: String? = nil, simulatorEnvironment: [String: String] = [:]) throws {
         let base = try Self.makeTemporaryDirectory()
         directory = base
         user = Self.currentUser()
@@ -77,7 +78,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 UsePAM no
                 PermitRootLogin prohibit-password
                 LogLevel ERROR
-                SetEnv SHLVL=1 PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)
+                SetEnv SHLVL=1 PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)\(simulatorEnvironment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined())
 
                 """
             try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)

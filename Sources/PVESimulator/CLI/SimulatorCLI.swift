@@ -40,6 +40,18 @@ public enum SimulatorCLI {
         }
     }
 
+    /// The programs whose start on a real host is a Perl start loading the PVE modules.
+    public static let perlPrograms: Set<String> = ["pvesh", "qm", "pct", "vzdump", "qmrestore", "pveversion"]
+
+    /// The host-cost model: `PVE_SIM_STARTUP_MS` makes every Proxmox tool invocation wait that long
+    /// before it answers, without using CPU, as a real host's Perl start is felt by the client
+    /// (default 0: none).
+    public static func startupDelay(program: String, environment: [String: String]) -> Duration? {
+        guard perlPrograms.contains(program), let text = environment["PVE_SIM_STARTUP_MS"], let milliseconds = Int(text),
+              milliseconds > 0 else { return nil }
+        return .milliseconds(min(milliseconds, 60_000))
+    }
+
     /// The faults in force (state file plus `PVE_SIM_FAULTS`), read once per command; none when
     /// the state cannot be read (the command itself then reports why).
     public static func faults(environment: [String: String], store: StateStore) -> SimulatedFaults {

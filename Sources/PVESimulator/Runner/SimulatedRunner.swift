@@ -16,6 +16,7 @@ public struct SimulatedRunner: CommandRunner {
     public func run(_ command: Command) async throws -> CommandOutput {
         let program = command.program, arguments = Array(command.argv.dropFirst())
         let start = ContinuousClock.now
+        if let delay = SimulatorCLI.startupDelay(program: program, environment: environment) { try await Task.sleep(for: delay) }
         let faults = SimulatorCLI.faults(environment: environment, store: store)
         if SimulatorCLI.shouldHang(program: program, arguments: arguments, faults: faults) {
             // A hanging command: wait until the caller gives up (cancellation).
