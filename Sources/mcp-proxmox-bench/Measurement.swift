@@ -69,6 +69,10 @@ struct Measurement: Codable {
               one. Channels in flight are also capped at 8 (below sshd's MaxSessions of 10), so 16 calls are two
               waves. Concurrent channels of waiting commands on one session do overlap (SSH-LAYER.md: 1 vs 16
               parallel `sleep 0.2` = 204 vs 221 ms).
+              Under the host-cost model (`PVE_SIM_STARTUP_MS`, each Proxmox tool start waits 300 ms without CPU, as a real
+              host's Perl start is felt) the CPU is out of the way and the channel cap shows alone: 8 concurrent calls take
+              about one call's time, 16 and 32 take two and four waves of 8. Reaching the targets needs more than one
+              connection per host (issue 16).
             - **RSS ≤ 30 MB idle**: missed by the dynamic build (about 33-34 MB), met by the static build that
               `scripts/release.sh` ships (about 29 MB, same run): Foundation, the Swift runtime and FoundationNetworking
               linked in touch fewer pages than the shared libraries. The MCP SDK with Foundation starts near 26 MB; the
