@@ -32,11 +32,14 @@ import TestSupport
             scsihw: virtio-scsi-single
             tpmstate0: local-lvm:vm-109-disk-3,size=4M,version=v2.0
             unused0: local-lvm:vm-109-disk-4
+            virtio1: local:109/vm-109-disk-5.qcow2,size=8G
             """)
         #expect(GuestDisk.disks(of: vm).map(\.line) == [
             "efidisk0 local-lvm:vm-109-disk-0 (4M)", "scsi0 local-lvm:vm-109-disk-1 (20G)", "scsi1 tank:vm-109-disk-2 (1T)",
-            "tpmstate0 local-lvm:vm-109-disk-3 (4M)", "unused0 local-lvm:vm-109-disk-4",
+            "tpmstate0 local-lvm:vm-109-disk-3 (4M)", "unused0 local-lvm:vm-109-disk-4", "virtio1 local:109/vm-109-disk-5.qcow2 (8G)",
         ])
+        #expect(GuestDisk.disks(of: vm).map(\.format) == [nil, nil, nil, nil, nil, "qcow2"])
+        #expect(GuestDisk.disks(of: container).map(\.format) == [nil, "subvol"])
     }
 
     @Test func guestsFromARealCaptureSkipNodesAndStorage() throws {

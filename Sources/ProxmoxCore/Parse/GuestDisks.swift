@@ -9,6 +9,31 @@ public struct GuestDisk: Codable, Hashable, Sendable {
     public var storage: String?
     /// The size as Proxmox writes it (`32G`, `512M`); nil when the config does not say.
     public var size: String?
+    /// The image format where the volume's name shows it (`qcow2`, `raw`, `vmdk` files; `subvol` for a
+    /// container's directory volume); nil for block volumes (LVM, ZFS, Ceph), which are raw devices.
+    public var format: String? {
+        let name = volume.split(separator: "/").last.map(String.init) ?? volume
+        for suffix in ["qcow2", "raw", "vmdk"] where name.hasSuffix(".\(suffix)") { return suffix }
+        return name.contains("subvol-") ? "subvol" : nil
+    }
+
+    /// Its schema, for the config tools' result.
+    public static let schema = ResultSchema.object([
+        .string("key", "Config key (scsi0, efidisk0, rootfs, mp0, unused0)", required: true),
+        .string("volume", "Volume id, or a host path for a bind mount", required: true),
+        .string("storage", "Storage id; none for a host path"),
+        .string("size", "Size as configured (32G, 512M)"),
+        .string("format", "qcow2, raw, vmdk or subvol where the volume name shows it"),
+    ])
+
+    /// The disk as a result value.
+    public var fields: [String: JSONValue] {
+        var fields: [String: JSONValue] = ["key": .string(key), "volume": .string(volume)]
+        if let storage { fields["storage"] = .string(storage) }
+        if let size { fields["size"] = .string(size) }
+        if let format { fields["format"] = .string(format) }
+        return fields
+    }
 
     public init(key: String, volume: String, storage: String?, size: String?) {
         self.key = key

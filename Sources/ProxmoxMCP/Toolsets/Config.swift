@@ -27,6 +27,7 @@ enum Config {
     static let configFields: [Field] = [
         .stringMap("config", "Options as Proxmox stores them (property strings)"),
         .string("digest", "SHA-1 of the config, for a guarded change (pvesh only)"),
+        .list("disks", "Disks of the config (CD-ROMs left out), by key", GuestDisk.schema),
     ]
 
     static func read(_ kind: GuestKind) -> ToolDefinition {
@@ -34,7 +35,7 @@ enum Config {
             name: "\(Guests.prefix(kind))_config_get", title: "\(Guests.noun(kind)) configuration",
             description: "Read a \(Guests.noun(kind))'s configuration (disks, network, CPU, memory, options) and its digest. Read-only.",
             arguments: [Shared.vmid.erased, Shared.node.erased, Shared.transport.erased], annotations: Shared.readOnly,
-            output: Shared.guestRead + Shared.provenance + [configFields[0].always(), configFields[1]]
+            output: Shared.guestRead + Shared.provenance + [configFields[0].always(), configFields[1], configFields[2].always()]
         ) { call in
             try await answerRead(call, try await call.guest(kind))
         }
@@ -45,6 +46,8 @@ enum Config {
         var fields = Structured.guestFields(guest)
         fields["config"] = try Structured.encode(outcome.value.options)
         if let digest = outcome.value.digest { fields["digest"] = .string(digest) }
+        let disks = GuestDisk.disks(of: outcome.value)
+        fields["disks"] = .array(disks.map { Structured.mcpValue(.object($0.fields)) })
         let text = outcome.value.options.keys.sorted().map { "\($0): \(outcome.value.options[$0]!)" }.joined(separator: "\n")
         return call.answer(fields, outcome, text: text)
     }
