@@ -13,6 +13,8 @@ public struct APIRequest: Sendable, Hashable {
     public let options: [String]
     /// The values of the path's variables (`node`: `pve1`).
     public let variables: [String: String]
+    /// The schema that checked it (`embedded 9.1`, `host ...`).
+    public let schemaSource: String
 
     /// Checks the path (its variables by their declared formats) and every parameter (type, format,
     /// enum, range, length); refuses unknown parameters with the list of accepted ones, and missing
@@ -45,6 +47,7 @@ public struct APIRequest: Sendable, Hashable {
         self.endpoint = endpoint
         self.options = options
         self.variables = variables
+        schemaSource = schema.source
     }
 
     /// pvesh's verb for the method.

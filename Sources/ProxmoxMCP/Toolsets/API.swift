@@ -140,12 +140,12 @@ enum API {
         let schema = await schema(call)
         let request = try APIRequest(schema: schema, method: "GET", path: try call[path], parameters: try call[params])
         let outcome = try await call.engine.read(APIGet(request), transport: .api)
-        let result = redacted(outcome.value)
-        let fields: [String: Value] = ["endpoint": .string(request.endpoint.path), "schema": .string(schema.source),
+        let result = Redaction.redact(outcome.value)
+        let fields: [String: Value] = ["endpoint": .string(request.endpoint.path), "schema": .string(request.schemaSource),
                                        "result": Structured.mcpValue(result)]
         // The schema lookups of a first call (journaled), then the GET itself.
         let commands = (CommandJournal.current?.commands ?? []).filter { $0 != outcome.command } + [outcome.command]
-        return call.answer(fields, commands: commands, text: "GET \(request.path) (\(schema.source)):\n" + rendered(result))
+        return call.answer(fields, commands: commands, text: "GET \(request.path) (\(request.schemaSource)):\n" + rendered(result))
     }
 
     /// The answer as compact JSON for the text, cut at 16,000 characters.
@@ -155,9 +155,6 @@ enum API {
         let text = (try? encoder.encode(Structured.mcpValue(value))).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return text.count > 16_000 ? String(text.prefix(16_000)) + " ... (cut; the whole answer is in structuredContent.result)" : text
     }
-
-    /// An answer with secrets replaced (an API token's `value`, a ticket, passwords, keys).
-    static func redacted(_ value: JSONValue) -> JSONValue { Redaction.redact(value) }
 
     // MARK: Call
 
@@ -202,18 +199,17 @@ enum API {
 
     static func runCall(_ call: ToolCall) async throws -> ToolOutput {
         let request = try await checkedRequest(call)
-        let schema = await schema(call)
         var options = try call.options()
         options.transport = .api
         var execution = try await call.engine.perform(APICall(request, deadline: options.timeout), options: options)
-        var fields: [String: Value] = ["endpoint": .string(request.endpoint.path), "schema": .string(schema.source)]
+        var fields: [String: Value] = ["endpoint": .string(request.endpoint.path), "schema": .string(request.schemaSource)]
         var text = "\(request.method) \(request.path)"
         if execution.dryRun {
             text = "dry run, nothing ran: would run `\(execution.commands.map(\.description).joined(separator: " ; "))`"
         } else if let output = execution.output {
             let answer = output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
             let result = answer.isEmpty ? JSONValue.null : ((try? JSONValue.parse(Array(answer.utf8))) ?? .string(answer))
-            fields["result"] = Structured.mcpValue(redacted(result))
+            fields["result"] = Structured.mcpValue(Redaction.redact(result))
             if let upidText = result.stringValue, let upid = try? UPID(parsing: upidText) {
                 // It started a task: wait for it like every other task, with progress and cancellation.
                 let (report, polls): (TaskReport, [Command])
@@ -229,7 +225,7 @@ enum API {
                 }
                 text += ": task \(upid) \(report.status == "stopped" ? report.exitstatus ?? "OK" : "still running")"
             } else {
-                text += ": OK\n" + rendered(redacted(result))
+                text += ": OK\n" + rendered(Redaction.redact(result))
             }
         }
         let lookups = (CommandJournal.current?.commands ?? []).filter { !execution.commands.contains($0) && $0.isReadOnly }
