@@ -64,7 +64,8 @@ struct ServerSetup {
                                           taskTimeout: max(policy.timeout, .seconds(300)), readOnly: policy.readOnly,
                                           protectedVMIDs: policy.protectedVMIDs, auditLog: auditLog,
                                           toolsets: ToolsetSelection(policy.toolsets, dynamic: policy.dynamicToolsets),
-                                          confirm: policy.confirm, allowApiWrites: policy.allowApiWrites)
+                                          confirm: policy.confirm, allowApiWrites: policy.allowApiWrites,
+                                          guestExec: policy.guestExec)
         return ServerSetup(environment: environment, connection: connection, nodeRunners: sshNodes, secrets: configuration.secrets)
     }
 

@@ -46,6 +46,7 @@ import Testing
         case .vmids: ["101", "102,103", "104", "105,106"]
         case .nodeAddresses: ["pve2=h1", "pve2=h2:2222", "pve3=h3", "pve4=h4"]
         case let .words(words): (0..<4).map { words[$0 % words.count] }
+        case .programs: ["df", "uptime,df", "/usr/bin/systemctl", "journalctl,systemctl"]
         }
     }
 

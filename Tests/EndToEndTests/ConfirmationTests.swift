@@ -21,7 +21,7 @@ import Testing
     static func environment(_ store: StateStore, confirm: ConfirmationPolicy = .destructive) -> ToolEnvironment {
         ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),
                         defaultTransport: .auto, simulated: true, toolsets: ToolsetSelection(["all"]), confirm: confirm,
-                        allowApiWrites: true)
+                        allowApiWrites: true, guestExec: ["df", "uptime", "systemctl"])
     }
 
     @Test func everyDestructiveToolTakesConfirm() {

@@ -47,7 +47,7 @@ import TestSupport
     @Test func everyToolHasATitleAnnotationsAndAnOutputSchemaInACompactList() async throws {
         let fixture = try SSHFixture()
         let server = try await start(fixture, extra: ["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true",
-                                                      "PROXMOX_ALLOW_API_WRITES": "true"])
+                                                      "PROXMOX_ALLOW_API_WRITES": "true", "PROXMOX_GUEST_EXEC": "df"])
         let tools = try await server.client.listTools().tools
         #expect(Set(tools.map(\.name)) == Set(ToolCatalog.all.map(\.name)))
         #expect(Set(Self.annotations.keys).isSubset(of: Set(tools.map(\.name))))
@@ -155,7 +155,7 @@ import TestSupport
         await server.client.onNotification(ToolListChangedNotification.self) { _ in changes.withLock { $0 += 1 } }
         let initialized = try await server.connect()
         #expect(initialized.capabilities.tools?.listChanged == true)
-        #expect(initialized.instructions?.contains("Off: tasks, backup (proxmox_toolset_enable switches one on)") == true)
+        #expect(initialized.instructions?.contains("Off: tasks, backup, migration, disks, cloud-init, guest-agent (proxmox_toolset_enable switches one on)") == true)
         let before = try await server.client.listTools().tools.map(\.name)
         #expect(before.contains("proxmox_toolset_enable") && !before.contains("proxmox_task_status"))
         let refused = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])

@@ -41,7 +41,8 @@ import TestSupport
     func everyToolWorks(_ transport: String) async throws {
         #expect(Set(Self.script.map(\.0)) == Set(ToolCatalog.all.map(\.name)))
         let fixture = try SSHFixture()
-        let environment = fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true", "PROXMOX_ALLOW_API_WRITES": "true"]) { $1 }
+        let environment = fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true", "PROXMOX_ALLOW_API_WRITES": "true",
+                                                            "PROXMOX_GUEST_EXEC": "df,uptime"]) { $1 }
         let server = try ServerProcess(arguments: ["serve"], environment: environment)
         _ = try await server.connect()
         let schemas = Dictionary(uniqueKeysWithValues: try await server.client.listTools().tools.map { ($0.name, $0.outputSchema) })
@@ -54,7 +55,7 @@ import TestSupport
             let structured = try #require(result.structuredContent)
             #expect(SchemaValidation.violations(of: structured, against: SchemaValidation.strict(schema)) == [], "\(tool) \(transport)")
             guard takesTransport else { continue }
-            let guestTool = tool.hasPrefix("proxmox_vm_") || tool.hasPrefix("proxmox_ct_")
+            let guestTool = tool.hasPrefix("proxmox_vm_") || tool.hasPrefix("proxmox_ct_") || tool.hasPrefix("proxmox_guest_")
             let hasCLIForm = guestTool && tool != "proxmox_vm_list" && tool != "proxmox_ct_list"
                 || ["proxmox_backup_create", "proxmox_backup_restore"].contains(tool)
             let ran = result.structuredContent?.objectValue?["transport"]?.stringValue

@@ -18,6 +18,8 @@ enum GuestCLI {
         let options: OptionList
         let context: SimulationContext
         let node: String
+        /// The program and arguments after `--` (`qm guest exec 100 -- df -h`).
+        var trailing: [String] = []
 
         func vmid(_ name: String = "vmid") throws(CLIFailure) -> Int { try Values.vmid(positional[name] ?? "", field: name) }
     }
@@ -25,6 +27,8 @@ enum GuestCLI {
     enum Result {
         case text(String)
         case task(WorkerOutcome)
+        /// A program's own output and exit status (`pct exec`).
+        case output(CommandOutput)
     }
 
     /// Every feature's verbs for one kind.
@@ -43,11 +47,19 @@ enum GuestCLI {
         guard let verbName = arguments.first else {
             return usageError(tool, "no command specified")
         }
-        guard let verb = tables[kind]?[verbName] else {
+        // Two-word verbs (`qm disk resize`, `qm guest cmd`, `qm cloudinit dump`) before one-word ones.
+        let twoWords = arguments.count > 1 ? "\(verbName) \(arguments[1])" : ""
+        let name = tables[kind]?[twoWords] != nil ? twoWords : verbName
+        guard let verb = tables[kind]?[name] else {
             return usageError(tool, "unknown command '\(tool) \(verbName)'")
         }
-        let usage = usage(tool, verbName, verb.positional)
-        var rest = Array(arguments.dropFirst())
+        let usage = usage(tool, name, verb.positional)
+        var rest = Array(arguments.dropFirst(name == twoWords ? 2 : 1))
+        var trailing: [String] = []
+        if let separator = rest.firstIndex(of: "--") {
+            trailing = Array(rest[(separator + 1)...])
+            rest = Array(rest[..<separator])
+        }
         var positional: [String: String] = [:]
         for name in verb.positional {
             guard let first = rest.first, !first.hasPrefix("-") else {
@@ -67,12 +79,14 @@ enum GuestCLI {
                 if !unknown.isEmpty { throw CLIFailure.http(400, "Parameter verification failed.", fields: unknown) }
             }
             let node = try context.store.read { context.localNode($0) }
-            let call = Call(kind: kind, tool: tool, positional: positional, options: options, context: context, node: node)
+            let call = Call(kind: kind, tool: tool, positional: positional, options: options, context: context, node: node, trailing: trailing)
             switch try verb.run(call) {
             case let .text(text):
                 return CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0)
             case let .task(outcome):
                 return outcome.foregroundOutput
+            case let .output(output):
+                return output
             }
         } catch var failure as CLIFailure {
             // Parameter errors end with the command's usage line, after a blank line.

@@ -11,5 +11,6 @@ protocol SimulatedFeature: Sendable {
 
 /// Every simulated feature; ``ApiRoutes`` and ``GuestCLI`` answer from them.
 enum SimulatedFeatures {
-    static let all: [any SimulatedFeature.Type] = [Guests.self, Snapshots.self, Config.self, Nodes.self, Storage.self, Tasks.self, Backups.self, API.self]
+    static let all: [any SimulatedFeature.Type] = [Guests.self, Snapshots.self, Config.self, Nodes.self, Storage.self, Tasks.self, Backups.self, API.self,
+                                                   Migration.self, Disks.self, CloudInit.self, GuestAgent.self]
 }

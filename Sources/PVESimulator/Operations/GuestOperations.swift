@@ -149,7 +149,12 @@ enum GuestOperations {
         }
         for key in change.delete { guest.config[key] = nil }
         for (key, value) in normalised {
-            guest.config[key] = key.hasPrefix("net") ? assignMAC(value, vmid: vmid, kind: kind, replacing: false) : value
+            switch key {
+            case _ where key.hasPrefix("net"): guest.config[key] = assignMAC(value, vmid: vmid, kind: kind, replacing: false)
+            // Proxmox stores a hash of the cloud-init password, never the password.
+            case "cipassword" where !value.hasPrefix("$"): guest.config[key] = "$5$sim$" + SHA1.hex(value)
+            default: guest.config[key] = value
+            }
         }
         cluster.guests[index] = guest
         cluster.allocateNewDisks(of: index)

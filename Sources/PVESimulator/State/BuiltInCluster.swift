@@ -83,7 +83,22 @@ extension SimulatedCluster {
                         volume("pbs-main:backup/ct/200/2025-11-23T02:11:40Z", nil, "backup", "pbs-ct", 389_120_000,
                                1_763_863_900, vmid: 200, notes: "dns weekly", verification: "ok"),
                     ]),
+                // A second pool for guest disks on the two online nodes: where disks are moved to.
+                SimulatedStorage(
+                    id: "tank", type: "zfspool", content: ["images", "rootdir"], shared: false, nodes: ["pve1", "pve2"],
+                    total: 3_985_729_650_688, baseUsed: 0, volumes: []),
             ])
+        // Guest agents: web01's answers, db01's is enabled but not installed, ci-runner is provisioned by cloud-init;
+        // win-test has a GPU passed through (it cannot migrate).
+        let extra: [Int: [String: String]] = [
+            100: ["agent": "1"], 101: ["agent": "1"], 102: ["hostpci0": "0000:01:00.0,pcie=1,x-vga=1"],
+            103: ["agent": "1", "ide2": "local-lvm:vm-103-cloudinit,media=cdrom", "ciuser": "debian", "ipconfig0": "ip=dhcp"],
+        ]
+        for index in cluster.guests.indices {
+            cluster.guests[index].config.merge(extra[cluster.guests[index].vmid] ?? [:]) { $1 }
+            for snapshot in cluster.guests[index].snapshots.indices { cluster.guests[index].snapshots[snapshot].config = cluster.guests[index].config }
+        }
+        cluster.guests[cluster.guests.firstIndex { $0.vmid == 101 }!].agentOffline = true
         for guest in cluster.guests {
             cluster.allocateDisks(of: guest)
         }

@@ -88,6 +88,8 @@ public struct SimulatedGuest: Codable, Equatable, Sendable {
     public var snapshots: [SimulatedSnapshot]
     public var parentSnapshot: String?
     public var stats: GuestStats
+    /// The guest agent is enabled but does not answer (not installed in the guest); nil: it answers.
+    public var agentOffline: Bool?
 }
 
 /// Usage figures of a running guest.

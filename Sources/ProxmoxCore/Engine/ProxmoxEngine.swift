@@ -42,11 +42,25 @@ public struct ProxmoxEngine: Sendable {
         -> Outcome<Operation.Value> {
         var notes: [String] = []
         var command = operation.command(for: operation.family(for: transport))
+        var target = runner
+        // qm/pct read only the node they run on: on another node's guest they run there.
+        if command.family == .cli, let node = operation.guest?.node {
+            switch try await cliRunner(for: node) {
+            case let .here(local): target = local
+            case let .elsewhere(remote):
+                target = remote
+                notes.append("ran on node \(node) (qm/pct act only on the node they run on)")
+            case let .unreachable(reason):
+                command = operation.apiCommand
+                notes.append("guest is on node \(node), which could not be reached directly (\(reason)); read through pvesh instead")
+            }
+        }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let output = try await runChecked(command)
+                let output = try await target.run(command)
+                guard output.exitStatus == 0 else { throw ErrorClassifier.classify(command, output) }
                 do {
                     return Outcome(value: try operation.parse(output, family: command.family), command: command, notes: notes)
                 } catch {
@@ -56,6 +70,7 @@ public struct ProxmoxEngine: Sendable {
                 guard attempt == 1, let other = fallbackCommand(for: operation, isRead: true, after: command, error: error) else { throw error }
                 notes.append("fell back from `\(command.program)` to `\(other.program)`: \(error)")
                 command = other
+                target = runner
             }
         }
     }
@@ -168,7 +183,7 @@ public struct ProxmoxEngine: Sendable {
         do {
             CommandJournal.current?.record(command)
             output = try await watched(command, on: target.runner, operation: operation, options: options, started: started, found: found)
-            if output.exitStatus != 0 { throw ErrorClassifier.classify(command, output) }
+            if output.exitStatus != 0 && !operation.exitStatusIsTheProgramsOwn { throw ErrorClassifier.classify(command, output) }
         } catch let error as ProxmoxError {
             let other: Command
             if let node = target.node, case .notStarted = error {
@@ -199,6 +214,9 @@ public struct ProxmoxEngine: Sendable {
             return execution
         }
         let stdout = output.stdoutText
+        if operation.effect == .taskIfReturned, ["", "null"].contains(stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return execution
+        }
         let upid = try Self.parsing("pvesh") { () throws(ParseFailure) in try UPID.fromPveshOutput(stdout) }
         guard options.wait else {
             execution.task = TaskReport(upid: upid.description, status: "running", exitstatus: nil, log: [], waited: false)
@@ -251,7 +269,7 @@ public struct ProxmoxEngine: Sendable {
 
     /// A task-starting command may run as long as the call is willing to wait for its task.
     static func withTaskTimeout(_ command: Command, _ operation: some ChangeOperation, _ options: OperationOptions) -> Command {
-        guard operation.effect == .task else { return command }
+        guard operation.effect != .synchronous else { return command }
         var longer = command
         longer.timeout = options.timeout
         return longer
@@ -287,7 +305,7 @@ public struct ProxmoxEngine: Sendable {
     }
 
     /// Runs a parser, turning its failure into the engine's error for `program`'s output.
-    static func parsing<T>(_ program: String, _ body: () throws(ParseFailure) -> T) throws(ProxmoxError) -> T {
+    public static func parsing<T>(_ program: String, _ body: () throws(ParseFailure) -> T) throws(ProxmoxError) -> T {
         do { return try body() } catch { throw .unparseableOutput(command: program, detail: error.detail) }
     }
 

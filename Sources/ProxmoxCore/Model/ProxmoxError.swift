@@ -69,12 +69,17 @@ public enum FailureReason: String, Codable, Sendable {
     case refused
     case cancelled
     case invalidArgument = "invalid_argument"
+    /// The VM's config does not enable the QEMU guest agent (`agent: 1`).
+    case agentNotConfigured = "agent_not_configured"
+    /// The agent is enabled, but nothing answers inside the guest (not installed, not started, VM booting).
+    case agentNotRunning = "agent_not_running"
     case other
 
     /// The reason behind a Proxmox message (the format strings of PROXMOX-CLI-NOTES §2).
     public static func of(message: String) -> FailureReason {
         let text = message.lowercased()
         let table: [(String, FailureReason)] = [
+            ("no qemu guest agent configured", .agentNotConfigured), ("guest agent is not running", .agentNotRunning),
             ("does not exist", .notFound), ("no such", .notFound), ("already running", .alreadyRunning),
             ("not running", .notRunning), ("is running - destroy failed", .alreadyRunning), ("is locked", .locked),
             ("can't lock file", .locked), ("parameter verification failed", .parameterVerification),

@@ -27,10 +27,14 @@ public protocol ChangeOperation: ProxmoxOperation {
     /// Where its task shows while the command runs (for progress and for naming it when the
     /// call is cancelled). Derived from ``guest`` unless the task carries no guest id.
     var runningTask: ActiveTasks? { get }
+    /// The exit status is a guest program's, not Proxmox's (`pct exec`): any status is an answer,
+    /// returned with its output, never classified as a failure.
+    var exitStatusIsTheProgramsOwn: Bool { get }
 }
 
 extension ChangeOperation {
     public var runningTask: ActiveTasks? { guest.map { ActiveTasks(node: $0.node, vmid: $0.vmid) } }
+    public var exitStatusIsTheProgramsOwn: Bool { false }
 }
 
 /// How a change is carried out, which decides how its end is known.
@@ -39,6 +43,9 @@ public enum ChangeEffect: Sendable, Hashable {
     case task
     /// Done when the command returns (a `PUT`, e.g. config): no task to wait for.
     case synchronous
+    /// A task on current versions, done at once on older ones or for some kinds (a resize before
+    /// PVE 8, a container's template): waited for when pvesh prints a UPID, done when it prints none.
+    case taskIfReturned
 }
 
 extension ProxmoxOperation {

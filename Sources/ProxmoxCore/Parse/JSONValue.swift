@@ -91,6 +91,21 @@ extension JSONValue: Decodable {
     }
 }
 
+extension JSONValue: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case let .bool(flag): try container.encode(flag)
+        case let .int(number): try container.encode(number)
+        case let .double(number): try container.encode(number)
+        case let .string(text): try container.encode(text)
+        case let .array(elements): try container.encode(elements)
+        case let .object(fields): try container.encode(fields)
+        }
+    }
+}
+
 extension JSONValue {
     /// Parses one JSON document.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {

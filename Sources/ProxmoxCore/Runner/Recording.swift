@@ -30,7 +30,15 @@ public struct Recording: Codable, Equatable, Sendable {
 
     private static func encode(_ bytes: [UInt8], secrets: [String]) -> (String?, String?) {
         guard let text = String(validating: bytes, as: UTF8.self) else { return (nil, Data(bytes).base64EncodedString()) }
-        return (Redaction.redact(text, secrets: secrets), nil)
+        // Secret values the output itself carries (a config's sshkeys, cloud-init's password hash and
+        // keys) go too; a JSON answer is written again only when something in it was secret.
+        var clean = Redaction.redactLines(text)
+        if let json = try? JSONValue.parse(bytes), case let redacted = Redaction.redactDeep(json), redacted != json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            clean = (try? encoder.encode(redacted)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? clean
+        }
+        return (Redaction.redact(clean, secrets: secrets), nil)
     }
 
     private static func decode(_ text: String?, _ base64: String?) -> [UInt8] {
@@ -84,6 +92,35 @@ public enum Redaction {
         case let .array(items): return .array(items.map(redact))
         default: return value
         }
+    }
+
+    /// Config keys (`qm config`) and cloud-init YAML keys whose values are secrets.
+    static let secretLineKeys = ["cipassword:", "sshkeys:", "password:"]
+
+    /// Text with the values of secret lines replaced: `cipassword: ...` and `sshkeys: ...` of a
+    /// config, `password: ...` and the `- ssh-ed25519 AAAA...` keys of cloud-init user data.
+    public static func redactLines(_ text: String) -> String {
+        guard secretLineKeys.contains(where: text.contains) || text.contains("- ssh-") || text.contains("- ecdsa-") || text.contains("- sk-") else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let body = line.drop { $0 == " " }
+            let indent = String(line.prefix(line.count - body.count))
+            if let key = secretLineKeys.first(where: { body.hasPrefix($0) }) { return indent + key + " " + marker }
+            if ["- ssh-", "- ecdsa-", "- sk-"].contains(where: { body.hasPrefix($0) }) { return indent + "- " + marker }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+
+    /// A JSON answer with secret keys redacted and secret lines inside its strings too.
+    public static func redactDeep(_ value: JSONValue) -> JSONValue {
+        func lines(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case let .string(text): .string(redactLines(text))
+            case let .array(items): .array(items.map(lines))
+            case let .object(fields): .object(fields.mapValues(lines))
+            default: value
+            }
+        }
+        return lines(redact(value))
     }
 
     /// The text with every known secret (of at least 4 characters) replaced.

@@ -39,6 +39,40 @@ struct ToolArguments: Sendable {
         }
     }
 
+    /// An array of strings, each at most `maxLength` bytes, or nil when not given.
+    func stringList(_ field: String, maxCount: Int, maxLength: Int) throws(ProxmoxError) -> [String]? {
+        switch values[field] {
+        case nil, .null?: return nil
+        case let .array(items)?:
+            guard items.count <= maxCount else { throw .invalidArgument(field: field, reason: "at most \(maxCount) items") }
+            var strings: [String] = []
+            for (index, item) in items.enumerated() {
+                guard case let .string(text) = item else { throw .invalidArgument(field: "\(field)[\(index)]", reason: "expected a string") }
+                guard text.utf8.count <= maxLength, !text.contains("\0") else {
+                    throw .invalidArgument(field: "\(field)[\(index)]", reason: "longer than \(maxLength) bytes or contains NUL")
+                }
+                strings.append(text)
+            }
+            return strings
+        default: throw .invalidArgument(field: field, reason: "expected an array of strings")
+        }
+    }
+
+    /// An object of string values, or empty when not given.
+    func stringObject(_ field: String) throws(ProxmoxError) -> [String: String] {
+        switch values[field] {
+        case nil, .null?: return [:]
+        case let .object(fields)?:
+            var strings: [String: String] = [:]
+            for (key, value) in fields {
+                guard case let .string(text) = value else { throw .invalidArgument(field: "\(field).\(key.prefix(20))", reason: "expected a string") }
+                strings[key] = text
+            }
+            return strings
+        default: throw .invalidArgument(field: field, reason: "expected an object")
+        }
+    }
+
     func requiredString(_ field: String) throws(ProxmoxError) -> String {
         guard let text = try string(field) else { throw .invalidArgument(field: field, reason: "is required") }
         return text

@@ -26,13 +26,15 @@ public struct ToolEnvironment: Sendable {
     public let confirm: ConfirmationPolicy
     /// proxmox_api_call is listed and callable (the `allowApiWrites` setting).
     public let allowApiWrites: Bool
+    /// Programs the guest exec tools may run (the `guestExec` setting); empty: those tools are off.
+    public let guestExec: [String]
     /// The API schema the `proxmox_api_*` tools check calls against, found once per server.
     let apiSchemas = APISchemaCache()
 
     public init(engine: ProxmoxEngine, defaultTransport: TransportPreference, simulated: Bool, safeMode: Bool = false,
                 defaultNode: String? = nil, taskTimeout: Duration = .seconds(300), readOnly: Bool = false,
                 protectedVMIDs: Set<Int> = [], auditLog: AuditLog? = nil, toolsets: ToolsetSelection = ToolsetSelection(),
-                confirm: ConfirmationPolicy = .destructive, allowApiWrites: Bool = false) {
+                confirm: ConfirmationPolicy = .destructive, allowApiWrites: Bool = false, guestExec: [String] = []) {
         self.engine = engine
         self.defaultTransport = defaultTransport
         self.simulated = simulated
@@ -45,13 +47,16 @@ public struct ToolEnvironment: Sendable {
         self.toolsets = toolsets
         self.confirm = confirm
         self.allowApiWrites = allowApiWrites
+        self.guestExec = guestExec
     }
 
     /// The tools this server offers now: those of the toolsets that are on, and under readOnly
     /// only the ones that change nothing.
     public var tools: [ToolDefinition] {
         let on = toolsets.enabled
-        return ToolCatalog.all.filter { on.contains($0.toolset) && (!readOnly || $0.isReadOnly) && (allowApiWrites || !$0.needsApiWrites) }
+        return ToolCatalog.all.filter {
+            on.contains($0.toolset) && (!readOnly || $0.isReadOnly) && (allowApiWrites || !$0.needsApiWrites) && (!guestExec.isEmpty || !$0.needsGuestExec)
+        }
     }
 }
 
@@ -84,6 +89,8 @@ public struct ToolDefinition: Sendable {
     var confirmationText: (@Sendable (ToolCall) async throws -> ConfirmationText)?
     /// Listed and callable only with the `allowApiWrites` setting (proxmox_api_call).
     public var needsApiWrites = false
+    /// Listed and callable only when the `guestExec` setting names programs (the exec tools).
+    public var needsGuestExec = false
     /// The toolset it belongs to (set by its ``Toolset``).
     public internal(set) var toolset = ""
     let run: @Sendable (ToolCall) async throws -> ToolOutput

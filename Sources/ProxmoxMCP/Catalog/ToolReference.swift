@@ -97,6 +97,7 @@ public enum ToolReference {
             parts = ["hidden and refused unless allowApiWrites is true", "hidden and refused with readOnly",
                      "with safeMode every DELETE and guest creation is refused", "refused when the path or a vmid, newid, sid or vms parameter names a guest in protectedVmids"]
         }
+        if definition.needsGuestExec { parts.insert("hidden and refused unless guestExec lists programs; only those run", at: 0) }
         if definition.createsOrDeletes { parts.append("refused with safeMode") }
         switch definition.protection {
         case .never: break

@@ -20,6 +20,8 @@ public struct ServerPolicy: Sendable {
     public var confirm = ConfirmationPolicy.destructive
     /// The `allowApiWrites` setting: proxmox_api_call is listed and callable.
     public var allowApiWrites = false
+    /// The `guestExec` setting: programs the exec tools may run inside guests.
+    public var guestExec: [String] = []
 
     public init() {}
 
@@ -36,5 +38,6 @@ public struct ServerPolicy: Sendable {
         dynamicToolsets = configuration.flag("dynamicToolsets")
         confirm = configuration.text("confirm").flatMap(ConfirmationPolicy.init(rawValue:)) ?? .destructive
         allowApiWrites = configuration.flag("allowApiWrites")
+        guestExec = configuration.list("guestExec")
     }
 }

@@ -22,6 +22,8 @@ public enum SettingKind: Sendable, Equatable {
     case nodeAddresses
     /// Words from a fixed set, comma-separated (an array in the config file).
     case words([String])
+    /// Program names or absolute paths, comma-separated (an array in the config file); no shells.
+    case programs
 
     /// Why `text` is not a valid value, or nil when it is.
     func problem(with text: String) -> String? {
@@ -45,6 +47,15 @@ public enum SettingKind: Sendable, Equatable {
         case .nodeAddresses:
             let bad = SettingKind.items(text).filter { SettingKind.nodeAddress($0, defaultPort: 22) == nil }
             return bad.isEmpty ? nil : "has \(bad.map { "'\($0)'" }.joined(separator: ", ")), not node=host or node=host:port"
+        case .programs:
+            let items = SettingKind.items(text)
+            let bad = items.filter { item in
+                item.count > 255 || item.hasSuffix("/") || (item.contains("/") && !item.hasPrefix("/"))
+                    || !item.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._+-/".unicodeScalars.contains($0)) }
+            }
+            if !bad.isEmpty { return "has \(bad.map { "'\($0.prefix(40))'" }.joined(separator: ", ")), not a program name or absolute path" }
+            let launchers = items.filter { GuestProgram.launchers.contains(($0.split(separator: "/").last.map(String.init) ?? $0).lowercased()) }
+            return launchers.isEmpty ? nil : "has \(launchers.joined(separator: ", ")), which run other programs or a shell and are never allowed"
         case let .words(allowed):
             let items = SettingKind.items(text)
             if items.isEmpty { return "names none of \(allowed.joined(separator: ", "))" }

@@ -47,6 +47,8 @@ public enum SettingCatalog {
                 meaning: "Which tools need confirm: true (else the user is asked, when the client can ask): destructive (every destructive tool: hard stop, rollback, snapshot and guest delete, backup delete, restore over a guest, task stop), deletes (only guest and backup deletes), never (scripts)."),
         Setting(key: "allowApiWrites", defaultValue: "false", kind: .flag,
                 meaning: "List and allow proxmox_api_call: any POST, PUT or DELETE of the Proxmox VE API, checked against its schema, destructive (confirmed like every destructive tool), subject to readOnly, safeMode and protectedVmids."),
+        Setting(key: "guestExec", defaultValue: nil, kind: .programs,
+                meaning: "Programs proxmox_vm_agent_exec and proxmox_ct_exec may run inside guests, e.g. df,uptime,systemctl,journalctl (a name runs as the guest's PATH finds it, a path exactly that file). Empty: both tools are off. Shells and launchers (sh, bash, env, sudo, python...) are never allowed."),
         Setting(key: "readOnly", defaultValue: "false", kind: .flag,
                 meaning: "List and allow only tools that change nothing."),
         Setting(key: "protectedVmids", defaultValue: nil, kind: .vmids,

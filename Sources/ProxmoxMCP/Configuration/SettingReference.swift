@@ -28,6 +28,7 @@ public enum SettingReference {
         case .vmids: "ID,ID"
         case .nodeAddresses: "NODE=HOST[:PORT],..."
         case .words: "NAME,NAME"
+        case .programs: "PROGRAM,PROGRAM"
         }
     }
 }

@@ -10,7 +10,9 @@ import Synchronization
 public final class AuditLog: Sendable {
     /// Argument names whose values are secret, at any depth (`set: {cipassword: …}` included): the
     /// command options ``Redaction`` hides, also spelled with `_` as tool arguments are.
+    /// Plus the cloud-init tool's `ssh_keys` (a list).
     static let secretArguments = Redaction.secretOptions.union(Redaction.secretOptions.map { $0.replacingOccurrences(of: "-", with: "_") })
+        .union(["ssh_keys"])
 
     public let path: String
     private let descriptor: Int32
@@ -94,7 +96,8 @@ public final class AuditLog: Sendable {
         switch value {
         case let .object(fields):
             fields.flatMap { key, field in
-                secretArguments.contains(key.lowercased()) ? (field.stringValue.map { [$0] } ?? []) : secretValues(in: field)
+                secretArguments.contains(key.lowercased())
+                    ? (field.stringValue.map { [$0] } ?? field.arrayValue?.compactMap(\.stringValue) ?? []) : secretValues(in: field)
             }
         case let .array(items): items.flatMap(secretValues)
         default: []

@@ -13,6 +13,9 @@ enum ToolPolicy {
         if definition.needsApiWrites && !environment.allowApiWrites {
             throw .refused("\(definition.name) is off: an operator must set allowApiWrites (--allow-api-writes, PROXMOX_ALLOW_API_WRITES or \"allowApiWrites\" in the config file); nothing ran")
         }
+        if definition.needsGuestExec && environment.guestExec.isEmpty {
+            throw .refused("\(definition.name) is off: an operator must list the programs it may run in guestExec (--guest-exec, PROXMOX_GUEST_EXEC or \"guestExec\" in the config file, e.g. df,uptime,systemctl); nothing ran")
+        }
         if environment.readOnly && !definition.isReadOnly {
             throw .refused("\(definition.name) is not available: the server runs read-only (readOnly), only tools that change nothing are offered; nothing ran")
         }

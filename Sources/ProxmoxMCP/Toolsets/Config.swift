@@ -25,7 +25,7 @@ enum Config {
     }
 
     static let configFields: [Field] = [
-        .stringMap("config", "Options as Proxmox stores them (property strings)"),
+        .stringMap("config", "Options as Proxmox stores them (property strings); cipassword and sshkeys shown as <redacted>"),
         .string("digest", "SHA-1 of the config, for a guarded change (pvesh only)"),
         .list("disks", "Disks of the config (CD-ROMs left out), by key", GuestDisk.schema),
     ]
@@ -44,11 +44,14 @@ enum Config {
     static func answerRead(_ call: ToolCall, _ guest: GuestRef) async throws -> ToolOutput {
         let outcome = try await call.engine.read(ConfigGet(guest), transport: try call.transport())
         var fields = Structured.guestFields(guest)
-        fields["config"] = try Structured.encode(outcome.value.options)
+        // The cloud-init password (its hash) and keys are shown as set, never as their value.
+        var options = outcome.value.options
+        for key in options.keys where Redaction.secretOptions.contains(key) { options[key] = Redaction.marker }
+        fields["config"] = try Structured.encode(options)
         if let digest = outcome.value.digest { fields["digest"] = .string(digest) }
         let disks = GuestDisk.disks(of: outcome.value)
         fields["disks"] = .array(disks.map { Structured.mcpValue(.object($0.fields)) })
-        let text = outcome.value.options.keys.sorted().map { "\($0): \(outcome.value.options[$0]!)" }.joined(separator: "\n")
+        let text = options.keys.sorted().map { "\($0): \(options[$0]!)" }.joined(separator: "\n")
         return call.answer(fields, outcome, text: text)
     }
 

@@ -33,15 +33,18 @@ enum Golden {
     /// Every toolset's rows; the coverage test checks that every tool of the catalog has one.
     static var rows: [GoldenRow] {
         GuestsTests.rows + SnapshotsTests.rows + ConfigTests.rows + NodesTests.rows + StorageTests.rows + TasksTests.rows + BackupsTests.rows + ToolsetsTests.rows + APITests.rows
+            + MigrationTests.rows + DisksTests.rows + CloudInitTests.rows + GuestAgentTests.rows
     }
 
     /// Steps that toolsets add to the end of the tool sweep (after the guest lifecycle).
-    static var sweeps: [(String, [String: Value])] { TasksTests.sweep + BackupsTests.sweep + ToolsetsTests.sweep + APITests.sweep }
+    static var sweeps: [(String, [String: Value])] { TasksTests.sweep + BackupsTests.sweep + ToolsetsTests.sweep + APITests.sweep
+        + DisksTests.sweep + GuestAgentTests.sweep + CloudInitTests.sweep + MigrationTests.sweep }
 
     static func environment(safeMode: Bool = false, store: StateStore = StateStore(), protectedVMIDs: Set<Int> = []) -> ToolEnvironment {
         return ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),
                                defaultTransport: .auto, simulated: true, safeMode: safeMode, protectedVMIDs: protectedVMIDs,
-                               toolsets: ToolsetSelection(["all"], dynamic: true), allowApiWrites: true)
+                               toolsets: ToolsetSelection(["all"], dynamic: true), allowApiWrites: true,
+                               guestExec: ["df", "uptime", "systemctl"])
     }
 
     static func call(_ tool: String, _ arguments: [String: Value], environment: ToolEnvironment = environment()) async -> CallTool.Result {
