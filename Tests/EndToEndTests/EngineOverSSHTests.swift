@@ -30,13 +30,13 @@ import TestSupport
         let fixture = try SSHFixture()
         let engine = ProxmoxEngine(runner: SSHRunner(connection: fixture.connection(), timeout: .seconds(20)))
         let all = try await engine.listGuests(transport: .api)
-        #expect(all.value.map(\.vmid) == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000])
+        #expect(all.value.map(\.vmid) == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000, 9001])
         #expect(all.value[0] == GuestSummary(
             vmid: 100, name: "web01", node: "pve1", status: "running", type: .qemu, template: false,
             tags: ["prod", "web"], lock: nil, cpu: 0.0213, maxcpu: 2, mem: 1_395_864_371, maxmem: 4_294_967_296,
             disk: 0, maxdisk: 34_359_738_368, uptime: 1_205_000))
         let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve2"), transport: .cli)
-        #expect(vms.value.map(\.vmid) == [102, 103])
+        #expect(vms.value.map(\.vmid) == [102, 103, 9001])
         #expect(vms.family == .api)  // no cluster-wide qm form: pvesh ran, and the outcome says so
         #expect(vms.value[0].name == "win-test")
         #expect(vms.value[0].status == "stopped")

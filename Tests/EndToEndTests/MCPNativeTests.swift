@@ -81,7 +81,7 @@ import TestSupport
         #expect(try await json("proxmox://cluster/status")["quorate"] == .bool(true))
         #expect(try await json("proxmox://nodes")["nodes"]?.arrayValue?.compactMap { $0["node"]?.stringValue } == ["pve1", "pve2", "pve3"])
         let guests = try await json("proxmox://guests")["guests"]?.arrayValue?.compactMap { $0["vmid"]?.intValue }
-        #expect(guests == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000], "\(String(describing: guests))")
+        #expect(guests == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000, 9001], "\(String(describing: guests))")
         #expect(try await json("proxmox://nodes/pve2/status")["node"] == "pve2")
         let config = try await json("proxmox://guests/102/config")
         #expect(config["node"] == "pve2" && config["type"] == "qemu" && config["config"]?["name"] == "win-test")

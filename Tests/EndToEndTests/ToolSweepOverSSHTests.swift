@@ -73,7 +73,7 @@ import TestSupport
             #expect(!text(refused).contains("\n"), "\(tool)")
         }
         let vms = try await server.call("proxmox_vm_list")
-        #expect(vms.structuredContent?.objectValue?["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 102, 103, 104, 9000])
+        #expect(vms.structuredContent?.objectValue?["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 101, 102, 103, 104, 9000, 9001])
         // The container password never reached a log or a result.
         #expect(!(try String(contentsOfFile: fixture.server.argvLogPath, encoding: .utf8)).isEmpty)
         let finished = await server.finish()

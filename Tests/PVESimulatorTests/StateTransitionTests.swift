@@ -102,7 +102,7 @@ import Testing
 
     @Test func storageAndNextID() throws {
         let storages = try JSONValue.parse(run("pvesh", "get", "/nodes/pve1/storage", "--output-format", "json").stdout)
-        #expect(storages.arrayValue?.compactMap { $0["storage"]?.stringValue } == ["local", "local-lvm", "nas-backup", "pbs-main", "tank"])
+        #expect(storages.arrayValue?.compactMap { $0["storage"]?.stringValue } == ["local", "local-lvm", "nas-backup", "pbs-main", "ceph-vm", "tank"])
         let isos = try JSONValue.parse(run("pvesh", "get", "/nodes/pve1/storage/local/content", "--content", "iso", "--output-format", "json").stdout)
         #expect(isos.arrayValue?.compactMap { $0["volid"]?.stringValue } == [
             "local:iso/debian-12.8.0-amd64-netinst.iso", "local:iso/ubuntu-24.04.1-live-server-amd64.iso"])

@@ -101,6 +101,14 @@ extension GuestOperations {
             if let target = request.target {
                 guard cluster.node(named: target) != nil else { throw .die("no such cluster node '\(target)'") }
                 guard cluster.isOnline(target) else { throw .die("target node '\(target)' is not online") }
+                // qemu-server's clone_vm: another node needs the disks on shared storage, or a full copy to a storage named.
+                let local = source.diskKeys.contains { key in
+                    let id = source.config[key]?.split(separator: ":").first.map(String.init)
+                    return !(cluster.storages.first { $0.id == id }?.shared ?? false)
+                }
+                if target != node && local && request.storage == nil {
+                    throw .die("can't clone VM to node '\(target)' (VM uses local storage)")
+                }
             }
             if let storage = request.storage, !cluster.storages.contains(where: { $0.id == storage }) {
                 throw .die("storage '\(storage)' does not exist")

@@ -34,6 +34,9 @@ extension SimulatedCluster {
                    tags: "staging", stats: stats(cpu: 0, mem: 1_073_741_824, uptime: 43_200, seed: 104)),
                 vm(9000, "debian-12-template", on: "pve1", status: "stopped", memory: 2048, cores: 2, disk: "scsi0",
                    size: 10, tags: "template", template: true),
+                // A template on shared (Ceph RBD) storage: linked clones of it may land on any node.
+                vm(9001, "ubuntu-2404-template", on: "pve2", status: "stopped", memory: 2048, cores: 2, disk: "scsi0",
+                   size: 12, tags: "template", template: true, storage: "ceph-vm"),
                 ct(200, "dns", on: "pve1", status: "running", memory: 512, cores: 1, size: 8, tags: "infra",
                    stats: stats(cpu: 0.0031, mem: 52_428_800, uptime: 1_209_000, seed: 200)),
                 ct(201, "proxy", on: "pve2", status: "running", memory: 1024, cores: 2, size: 8, tags: "infra;web",
@@ -83,6 +86,9 @@ extension SimulatedCluster {
                         volume("pbs-main:backup/ct/200/2025-11-23T02:11:40Z", nil, "backup", "pbs-ct", 389_120_000,
                                1_763_863_900, vmid: 200, notes: "dns weekly", verification: "ok"),
                     ]),
+                SimulatedStorage(
+                    id: "ceph-vm", type: "rbd", content: ["images", "rootdir"], shared: true, nodes: nil,
+                    total: 11_991_548_887_040, baseUsed: 1_649_267_441_664, volumes: []),
                 // A second pool for guest disks on the two online nodes: where disks are moved to.
                 SimulatedStorage(
                     id: "tank", type: "zfspool", content: ["images", "rootdir"], shared: false, nodes: ["pve1", "pve2"],
@@ -160,12 +166,12 @@ extension SimulatedCluster {
     private static func vm(_ vmid: Int, _ name: String, on node: String, status: String, memory: Int, cores: Int,
                            disk: String, size: Int, tags: String? = nil, ostype: String = "l26",
                            template: Bool = false, stats: GuestStats = .idle,
-                           snapshots: [SimulatedSnapshot] = []) -> SimulatedGuest {
+                           snapshots: [SimulatedSnapshot] = [], storage: String = "local-lvm") -> SimulatedGuest {
         let prefix = template ? "base" : "vm"
         var config = [
             "boot": "order=\(disk);net0", "cores": String(cores), "memory": String(memory), "name": name,
             "net0": "virtio=\(mac(vmid)),bridge=vmbr0,firewall=1", "ostype": ostype, "scsihw": "virtio-scsi-single",
-            "sockets": "1", disk: "local-lvm:\(prefix)-\(vmid)-disk-0,iothread=1,size=\(size)G",
+            "sockets": "1", disk: "\(storage):\(prefix)-\(vmid)-disk-0,iothread=1,size=\(size)G",
         ]
         if let tags { config["tags"] = tags }
         if template { config["template"] = "1" }

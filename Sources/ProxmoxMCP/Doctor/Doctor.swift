@@ -61,9 +61,10 @@ public enum Doctor {
     }
 
     /// Runs every check against the configured host. `environment` supplies `SSH_AUTH_SOCK`;
-    /// `slowShell` is the start-up time from which the shell check fails.
+    /// `slowShell` is the start-up time from which the shell check warns, `verySlowShell` the one
+    /// from which it fails.
     public static func run(_ configuration: Configuration, environment: [String: String],
-                           slowShell: Duration = Doctor.slowShell) async -> [DoctorCheck] {
+                           slowShell: Duration = Doctor.slowShell, verySlowShell: Duration = Doctor.verySlowShell) async -> [DoctorCheck] {
         var checks = [settingsFiles(configuration)]
         let settings = ConnectionSettings(configuration, environment: environment)
         let endpoint = settings.endpoint
@@ -80,7 +81,7 @@ public enum Doctor {
         let login = await loginChecks(connection)
         checks += login
         guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: login.last?.name ?? "host key") }
-        checks += await hostChecks(connection, sudo: settings.sudo, slowShell: slowShell)
+        checks += await hostChecks(connection, sudo: settings.sudo, slowShell: slowShell, verySlowShell: verySlowShell)
         return checks
     }
 
@@ -151,7 +152,7 @@ public enum Doctor {
     }
 
     /// The Proxmox tools, the version, the rights, and the shell's start-up time.
-    static func hostChecks(_ connection: SSHConnection, sudo: Bool, slowShell: Duration) async -> [DoctorCheck] {
+    static func hostChecks(_ connection: SSHConnection, sudo: Bool, slowShell: Duration, verySlowShell: Duration) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
         func run(_ argv: [String]) async -> ExecResult? {
             try? await connection.execute(ShellQuoting.commandLine(argv), timeout: .seconds(30))

@@ -115,4 +115,23 @@ import Testing
         let entry = Self.fields(list)["containers"]?.arrayValue?.compactMap(\.objectValue).first { $0["vmid"] == 203 }
         #expect(entry?["template"] == true, "\(list.content)")
     }
+
+    /// A template on shared storage gives linked clones on any node; one on local storage only where it is.
+    @Test(arguments: ["api", "cli"]) func aLinkedCloneOfATemplateOnSharedStorageLandsOnAnotherNode(_ transport: String) async throws {
+        let store = StateStore()
+        let environment = Golden.environment(store: store)
+        let made = await Golden.call("proxmox_vm_create", ["vmid": 410, "name": "from-ceph", "template": 9001, "node": "pve1",
+                                                           "transport": .string(transport)], environment: environment)
+        #expect(made.isError == false, "\(made.content)")
+        #expect(Golden.commands(made).first == (transport == "cli" ? "qm clone 9001 410 --name from-ceph --target pve1"
+            : "pvesh create /nodes/pve2/qemu/9001/clone --newid 410 --name from-ceph --target pve1 --output-format json"))
+        let clone = try #require(try store.read { $0.guests.first { $0.vmid == 410 } })
+        #expect(clone.node == "pve1" && clone.config["scsi0"] == "ceph-vm:vm-410-disk-0,iothread=1,size=12G")
+        #expect(Self.fields(made)["task"]?.objectValue?["log"]?.arrayValue?.first == "create linked clone of drive scsi0 (ceph-vm:base-9001-disk-0)")
+        // The local template cannot be cloned linked to pve2: Proxmox refuses before any task, nothing is made.
+        let local = await Golden.call("proxmox_vm_create", ["vmid": 411, "name": "far", "template": 9000, "node": "pve2",
+                                                            "transport": .string(transport)], environment: environment)
+        #expect(local.errorDetails["message"]?.stringValue?.hasSuffix("can't clone VM to node 'pve2' (VM uses local storage)") == true, "\(local.errorDetails)")
+        #expect(try store.read { $0.guests.contains { $0.vmid == 411 } } == false)
+    }
 }
