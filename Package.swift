@@ -52,6 +52,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "pve-sim", dependencies: ["PVESimulator"]),
+        // The host-side guard on its own: the same code as `mcp-proxmox-admin guard`, without the MCP
+        // server linked in (it starts for every command of a guarded key).
+        .executableTarget(name: "mcp-proxmox-guard", dependencies: ["ProxmoxCore"]),
         // The benchmark: a real sshd with pve-sim behind it, measured from raw libssh2 up to MCP.
         .executableTarget(
             name: "mcp-proxmox-bench",

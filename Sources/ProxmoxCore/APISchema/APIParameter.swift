@@ -97,7 +97,9 @@ public struct APIParameter: Sendable, Hashable {
         if let pattern, !APIFormats.matches(text, pattern: pattern) {
             throw refused("'\(text.prefix(60))' does not match its pattern \(pattern)")
         }
-        if inPath, !APIFormats.pathSafe(text) {
+        // A volume id holds slashes (`nas:backup/vzdump-...`); no part of it may be `.` or `..`.
+        let parts = ["volume", "volid"].contains(name) ? text.split(separator: "/", omittingEmptySubsequences: false).map(String.init) : [text]
+        if inPath, !parts.allSatisfy({ APIFormats.pathSafe($0) && $0 != "." && $0 != ".." }) {
             throw refused("'\(text.prefix(60))' cannot stand in a path (letters, digits, -_.:@=+,! only)")
         }
     }

@@ -62,11 +62,18 @@ public struct APISchema: Sendable {
         let segments = try APIPath.segments(path)
         var best: (endpoint: APIEndpoint, variables: [String: String], literals: Int)?
         var otherMethods: Set<String> = []
-        for endpoint in endpoints where endpoint.segments.count == segments.count {
+        for endpoint in endpoints where endpoint.segments.count <= segments.count {
+            var concrete = segments
+            // A volume id holds slashes (`nas:backup/vzdump-...`): a last variable takes the rest of the path.
+            if endpoint.segments.count < segments.count {
+                guard case let .variable(name)? = endpoint.segments.last, ["volume", "volid"].contains(name) else { continue }
+                let head = Array(segments.prefix(endpoint.segments.count - 1))
+                concrete = head + [segments.dropFirst(head.count).joined(separator: "/")]
+            }
             var variables: [String: String] = [:]
             var literals = 0
             var matches = true
-            for (template, concrete) in zip(endpoint.segments, segments) {
+            for (template, concrete) in zip(endpoint.segments, concrete) {
                 switch template {
                 case let .literal(text):
                     if text != concrete { matches = false } else { literals += 1 }
@@ -141,8 +148,14 @@ public struct APIEndpoint: Sendable, Hashable {
         }
     }
 
-    /// The parameter of that name.
-    public func parameter(_ name: String) -> APIParameter? { parameters.first { $0.name == name } }
+    /// The parameter of that name; `ide2` is the schema's `ide[n]`.
+    public func parameter(_ name: String) -> APIParameter? {
+        if let exact = parameters.first(where: { $0.name == name }) { return exact }
+        let stem = name.prefix { !$0.isNumber }
+        let index = name.dropFirst(stem.count)
+        guard !stem.isEmpty, !index.isEmpty, index.allSatisfy(\.isNumber) else { return nil }
+        return parameters.first { $0.name == stem + "[n]" }
+    }
 
     /// The path's variables, in order.
     public var pathVariables: [String] { APIPath.templateVariables(path) }

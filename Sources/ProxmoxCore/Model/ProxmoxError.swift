@@ -79,7 +79,7 @@ public enum FailureReason: String, Codable, Sendable {
     public static func of(message: String) -> FailureReason {
         let text = message.lowercased()
         let table: [(String, FailureReason)] = [
-            ("no qemu guest agent configured", .agentNotConfigured), ("guest agent is not running", .agentNotRunning),
+            ("refused by the host's guard", .refused), ("no qemu guest agent configured", .agentNotConfigured), ("guest agent is not running", .agentNotRunning),
             ("does not exist", .notFound), ("no such", .notFound), ("already running", .alreadyRunning),
             ("not running", .notRunning), ("is running - destroy failed", .alreadyRunning), ("is locked", .locked),
             ("can't lock file", .locked), ("parameter verification failed", .parameterVerification),

@@ -30,7 +30,7 @@ public struct APIRequest: Sendable, Hashable {
         let accepted = endpoint.parameters.filter { !$0.inPath }
         var options: [String] = []
         for name in parameters.keys.sorted() {
-            guard let parameter = accepted.first(where: { $0.name == name }) else {
+            guard let parameter = endpoint.parameter(name), !parameter.inPath else {
                 let names = accepted.map(\.name)
                 let list = names.isEmpty ? "none" : names.joined(separator: ", ")
                 let reason = endpoint.parameter(name)?.inPath == true ? "is part of the path, not a parameter"

@@ -109,7 +109,7 @@ extension JSONValue: Encodable {
 extension JSONValue {
     /// Parses one JSON document.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(Array(bytes))
     }
 }
 
