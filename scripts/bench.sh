@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 swift build -c release --product pve-sim
 swift build -c release --product mcp-proxmox-admin
 swift build -c release --product mcp-proxmox-bench
+swift build -c release --product mcp-proxmox-guard
 MCP_PROXMOX_BIN_DIR="$(swift build -c release --show-bin-path)"
 export MCP_PROXMOX_BIN_DIR
 # The static build (what scripts/release.sh ships) is measured beside the dynamic one.

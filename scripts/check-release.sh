@@ -18,7 +18,7 @@ empty="$(mktemp -d)"
 trap 'rm -rf "$empty"' EXIT
 tar -xzf "$tarball" -C "$empty"
 bin="$(ls -d "$empty"/mcp-proxmox-admin-*/bin)"
-for executable in "$bin/mcp-proxmox-admin" "$bin/pve-sim"; do
+for executable in "$bin/mcp-proxmox-admin" "$bin/pve-sim" "$bin/mcp-proxmox-guard"; do
     if ldd "$executable" | grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime'; then
         fail "$(basename "$executable") loads a Swift runtime library (above)"
     fi
@@ -42,6 +42,18 @@ grep -q "start VM 102: OK" <<<"$demo" || fail "demo did not start VM 102"
 grep -q "progress: running" <<<"$demo" || fail "demo showed no progress"
 echo "ok: demo against the simulator"
 
+# The host guard, as a guarded key's authorized_keys line runs it: shell syntax refused (exit 77),
+# an allowed command executed (here no pvesh exists, so it cannot start: 127).
+set +e
+refusal="$(cd "$empty" && env -i PATH=/usr/bin:/bin SSH_ORIGINAL_COMMAND='pvesh get /nodes --output-format json; id' "$bin/mcp-proxmox-guard" --name check 2>&1)"
+status=$?
+allowed="$(cd "$empty" && env -i PATH=/nonexistent SSH_ORIGINAL_COMMAND='pvesh get /nodes --output-format json' "$bin/mcp-proxmox-guard" --policy "$empty/none.json" 2>&1)"
+allowed_status=$?
+set -e
+[ "$status" = 77 ] && [[ "$refusal" == "refused by the host's guard (check): shell syntax (';')"* ]] || fail "the guard did not refuse shell syntax: $status $refusal"
+[ "$allowed_status" = 127 ] && [[ "$allowed" == *"pvesh could not be started"* ]] || fail "the guard did not pass an allowed command on: $allowed_status $allowed"
+echo "ok: mcp-proxmox-guard refuses shell syntax and executes an allowed command"
+
 requests='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"check-release","version":"1"}}}
 {"jsonrpc":"2.0","method":"notifications/initialized"}
 {"jsonrpc":"2.0","id":2,"method":"tools/list"}'
@@ -53,7 +65,7 @@ echo "ok: MCP initialize and tools/list over stdio ($(grep -o '"name":"proxmox_'
 dpkg-deb --info "$deb" >/dev/null || fail "dpkg-deb --info rejects $deb"
 [ "$(dpkg-deb --field "$deb" Version)" = "$version" ] || fail ".deb Version is not $version"
 contents="$(dpkg-deb --contents "$deb")"
-for path in ./usr/bin/mcp-proxmox-admin ./usr/bin/pve-sim ./usr/share/doc/mcp-proxmox-admin/copyright ./usr/share/doc/mcp-proxmox-admin/README.md; do
+for path in ./usr/bin/mcp-proxmox-admin ./usr/bin/pve-sim ./usr/bin/mcp-proxmox-guard ./usr/share/doc/mcp-proxmox-admin/copyright ./usr/share/doc/mcp-proxmox-admin/README.md; do
     grep -q " $path\$" <<<"$contents" || fail ".deb lacks $path"
 done
 echo "ok: $deb (Depends: $(dpkg-deb --field "$deb" Depends))"

@@ -48,25 +48,26 @@ sed -i -e "s/^    public static let version = \".*\"$/    public static let vers
        -e "s/^    public static let date = \".*\"$/    public static let date = \"$date\"/" "$work/$info"
 grep -q "commit = \"$commit\"" "$work/$info" || { echo "could not stamp $info" >&2; exit 1; }
 (cd "$work" && swift build -c release --static-swift-stdlib --product mcp-proxmox-admin \
-    && swift build -c release --static-swift-stdlib --product pve-sim)
+    && swift build -c release --static-swift-stdlib --product pve-sim \
+    && swift build -c release --static-swift-stdlib --product mcp-proxmox-guard)
 bin="$(cd "$work" && swift build -c release --static-swift-stdlib --show-bin-path)"
 
 # The tarball.
 name="mcp-proxmox-admin-$version-linux-$arch"
 stage="$work/stage/$name"
 mkdir -p "$stage/bin"
-install -m 755 "$bin/mcp-proxmox-admin" "$bin/pve-sim" "$stage/bin/"
-strip --strip-unneeded "$stage/bin/mcp-proxmox-admin" "$stage/bin/pve-sim"
+install -m 755 "$bin/mcp-proxmox-admin" "$bin/pve-sim" "$bin/mcp-proxmox-guard" "$stage/bin/"
+strip --strip-unneeded "$stage/bin/mcp-proxmox-admin" "$stage/bin/pve-sim" "$stage/bin/mcp-proxmox-guard"
 cp -R README.md LICENSE docs examples "$stage/"
 tar -C "$work/stage" --owner=0 --group=0 --sort=name -czf "$outdir/$name.tar.gz" "$name"
 
 # The .deb: Depends names the package of every shared library the executables load.
 deb="$work/deb"
 mkdir -p "$deb/DEBIAN" "$deb/usr/bin" "$deb/usr/share/doc/mcp-proxmox-admin"
-install -m 755 "$stage/bin/mcp-proxmox-admin" "$stage/bin/pve-sim" "$deb/usr/bin/"
+install -m 755 "$stage/bin/mcp-proxmox-admin" "$stage/bin/pve-sim" "$stage/bin/mcp-proxmox-guard" "$deb/usr/bin/"
 cp -R README.md docs examples "$deb/usr/share/doc/mcp-proxmox-admin/"
 cp LICENSE "$deb/usr/share/doc/mcp-proxmox-admin/copyright"
-depends="$(scripts/runtime-packages.sh "$deb/usr/bin/mcp-proxmox-admin" "$deb/usr/bin/pve-sim" | paste -sd, | sed 's/,/, /g')"
+depends="$(scripts/runtime-packages.sh "$deb/usr/bin/mcp-proxmox-admin" "$deb/usr/bin/pve-sim" "$deb/usr/bin/mcp-proxmox-guard" | paste -sd, | sed 's/,/, /g')"
 size="$(du -sk "$deb/usr" | cut -f1)"
 cat > "$deb/DEBIAN/control" <<EOF
 Package: mcp-proxmox-admin

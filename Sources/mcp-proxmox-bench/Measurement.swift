@@ -81,6 +81,14 @@ struct Measurement: Codable {
               issue's (the three `proxmox_api_*` tools ≤ 4,000 bytes) are missed: every argument and every result field
               carries its own description and every tool a complete output schema, and the budgets are not met by
               dropping meaning. `mcp-proxmox-admin tools --sizes` prints the same figures without a benchmark run.
+            - **The host guard** (`command=` in `authorized_keys`, docs/setup.md) starts for every command of a
+              guarded key. Its own cost is the "host guard" rows: the separate `mcp-proxmox-guard` executable and the
+              `mcp-proxmox-admin guard` subcommand (the same check; the latter also loads the MCP server's code), each
+              checking a `qm migrate` line in full against the shapes derived from the builders and the API schema
+              (decompressing and reading the embedded 9.1 schema is most of it) and then refusing it by a read-only
+              policy, so nothing else runs. A refusal of shell syntax reads no schema. The "through the guard" row is
+              the whole exec through sshd, guard and pve-sim, against the open key's row above it. On a real host this
+              is added once per command, next to the Perl start of pvesh/qm/pct (the host-cost model's 300 ms).
             - **spawn → initialize ≤ 20 ms** and **MCP round trip ≤ 0.3 ms**: the round trip is met (the project's own
               stdio transport; the SDK's StdioTransport adds about 10 ms). Spawn → initialize is measured for both builds
               alternately in the same run; the static build starts faster (no dynamic Swift libraries to load and

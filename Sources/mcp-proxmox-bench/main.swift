@@ -55,6 +55,32 @@ let nodeCommand = runner.commandLine(ListNodes().apiCommand)
 let rawSim = try await repeated(100) { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
 record("raw exec `\(nodeCommand)`", rawSim)
 
+// The host guard's own cost: its start plus its checks (a command it checks in full, then refuses
+// by a read-only policy, so nothing is executed), as the separate executable and as the subcommand;
+// then a raw exec of the node list through a key behind the guard, against the open key above.
+let guardPolicy = server.directory.appendingPathComponent("bench-guard.json").path
+try #"{"readOnly": true}"#.write(toFile: guardPolicy, atomically: true, encoding: .utf8)
+let checkedLine = "timeout -k 5 60 qm migrate 100 pve2 --online 1 --with-local-disks 1"
+for (label, binary, prefix) in [("mcp-proxmox-guard", try Paths.binary("mcp-proxmox-guard"), [String]()),
+                                ("mcp-proxmox-admin guard", try Paths.binary("mcp-proxmox-admin"), ["guard"])] {
+    let samples = try await repeated(30) {
+        try Subprocess.run(binary, prefix + ["--policy", guardPolicy], environment: ["SSH_ORIGINAL_COMMAND": checkedLine, "PATH": "/usr/bin:/bin"], check: false)
+    }
+    record("host guard: \(label) start + checks (one command)", samples, target: "≪ host-cost model")
+}
+let shellSyntax = try await repeated(30) {
+    try Subprocess.run(try Paths.binary("mcp-proxmox-guard"), [], environment: ["SSH_ORIGINAL_COMMAND": "qm start 100; id", "PATH": "/usr/bin:/bin"], check: false)
+}
+record("host guard: refusal of shell syntax (no schema read)", shellSyntax)
+let guardedServer = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
+defer { guardedServer.stop() }
+try guardedServer.forceCommand("\(try Paths.binary("mcp-proxmox-guard")) --name bench --policy /nonexistent/guard.json")
+let guarded = SSHConnection(endpoint: SSHEndpoint(host: "127.0.0.1", port: guardedServer.port, user: guardedServer.user,
+                                                  privateKeyPath: guardedServer.clientKeyPath, knownHostsPath: guardedServer.knownHostsPath))
+_ = try await guarded.execute(nodeCommand, timeout: .seconds(10))
+record("raw exec `\(nodeCommand)` through the guard", try await repeated(100) { _ = try await guarded.execute(nodeCommand, timeout: .seconds(10)) })
+guarded.close()
+
 // The engine in-process (no MCP, no stdio): builder, runner, parser on the same connection.
 let engine = ProxmoxEngine(runner: runner)
 record("engine.listNodes in-process (same command)", try await repeated(100) { _ = try await engine.listNodes(transport: .api) })

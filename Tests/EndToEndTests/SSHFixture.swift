@@ -20,6 +20,19 @@ final class SSHFixture {
                           clientKey: server.clientKeyPath)
     }
 
+    /// Puts the client key behind the host guard with this policy (a file in the host's folder);
+    /// refusals are logged to `guardLogPath`.
+    func guardKey(_ policy: GuardPolicy) throws {
+        var policy = policy
+        policy.log = guardLogPath
+        let encoder = JSONEncoder()
+        try encoder.encode(policy).write(to: URL(fileURLWithPath: guardPolicyPath))
+        try server.forceCommand("\(try Paths.binary("mcp-proxmox-guard")) --name sweep-key --policy \(guardPolicyPath)")
+    }
+
+    var guardPolicyPath: String { server.directory.appendingPathComponent("guard.json").path }
+    var guardLogPath: String { server.directory.appendingPathComponent("guard.log").path }
+
     deinit {
         server.stop()
     }

@@ -37,10 +37,13 @@ import TestSupport
         ("proxmox_ct_delete", ["vmid": 321, "confirm": true]), ("proxmox_ct_delete", ["vmid": 320, "confirm": true]),
     ] + Golden.sweeps
 
-    @Test(arguments: ["ssh", "api"])
-    func everyToolWorks(_ transport: String) async throws {
+    /// Both transports, with an open key and with the key behind the host guard (whose policy lets
+    /// the sweep's programs run in guests and allows raw API writes, as the sweep uses both).
+    @Test(arguments: [("ssh", false), ("api", false), ("ssh", true), ("api", true)])
+    func everyToolWorks(_ transport: String, guarded: Bool) async throws {
         #expect(Set(Self.script.map(\.0)) == Set(ToolCatalog.all.map(\.name)))
         let fixture = try SSHFixture()
+        if guarded { try fixture.guardKey(GuardPolicy(exec: ["df", "uptime"], apiWrites: true)) }
         let environment = fixture.serveEnvironment.merging(["PROXMOX_TOOLSETS": "all", "PROXMOX_DYNAMIC_TOOLSETS": "true", "PROXMOX_ALLOW_API_WRITES": "true",
                                                             "PROXMOX_GUEST_EXEC": "df,uptime"]) { $1 }
         let server = try ServerProcess(arguments: ["serve"], environment: environment)
@@ -78,5 +81,10 @@ import TestSupport
         #expect(!(try String(contentsOfFile: fixture.server.argvLogPath, encoding: .utf8)).isEmpty)
         let finished = await server.finish()
         #expect(!finished.stderr.contains("sweep-pass-1"))
+        if guarded {
+            // The guard was in the way all along: a command outside the allowlist is refused there.
+            let probe = try await fixture.connection().execute("true", timeout: .seconds(10))
+            #expect(probe.exitStatus == GuardMain.refusedStatus, "\(String(decoding: probe.stderr, as: UTF8.self))")
+        }
     }
 }

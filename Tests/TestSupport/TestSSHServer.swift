@@ -165,6 +165,15 @@ public final class TestSSHServer: @unchecked Sendable {
         guard Self.waitForListener(port: port, pid: pid) else { throw TestSetupError("sshd did not start again") }
     }
 
+    /// Puts every authorised key behind a forced command (`command="...",restrict`), as a guarded
+    /// Proxmox host has it: sshd runs `command` for every exec, with `SSH_ORIGINAL_COMMAND` set.
+    public func forceCommand(_ command: String) throws {
+        let file = directory.appendingPathComponent("authorized_keys")
+        let keys = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").filter { !$0.isEmpty }
+        let guarded = keys.map { "command=\"\(command)\",restrict \($0)" }.joined(separator: "\n") + "\n"
+        try guarded.write(to: file, atomically: true, encoding: .utf8)
+    }
+
     /// Authorises another public key for logins.
     public func authorize(publicKey path: String) throws {
         let key = try String(contentsOfFile: path, encoding: .utf8)

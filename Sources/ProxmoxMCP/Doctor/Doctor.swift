@@ -100,7 +100,7 @@ public enum Doctor {
 
     // MARK: Checks
 
-    static let order = ["settings files", "host reachable", "host key", "authentication", "pvesh, qm, pct", "pveversion",
+    static let order = ["settings files", "host reachable", "host key", "authentication", "host guard", "pvesh, qm, pct", "pveversion",
                         "permissions", "shell start-up"]
 
     static func skipped(after name: String) -> [DoctorCheck] {
@@ -157,6 +157,19 @@ public enum Doctor {
         func run(_ argv: [String]) async -> ExecResult? {
             try? await connection.execute(ShellQuoting.commandLine(argv), timeout: .seconds(30))
         }
+        let prefix = sudo ? ["sudo", "-n"] : []
+        // A harmless probe that a guard refuses and an open key runs.
+        let probe = await run(["true"])
+        let probeError = probe.map { String(decoding: $0.stderr, as: UTF8.self) } ?? ""
+        let guarded = probe?.exitStatus == GuardMain.refusedStatus && probeError.hasPrefix(GuardMain.refusalPrefix)
+        if guarded {
+            let name = probeError.split(separator: ")").first?.split(separator: "(").last.map(String.init) ?? "?"
+            checks.append(DoctorCheck(name: "host guard", status: .pass, detail: "the key is guarded: the host refused a probe (\(name))", fix: nil))
+            return checks + (await guardedChecks(run, prefix: prefix, slowShell: slowShell, verySlowShell: verySlowShell))
+        }
+        checks.append(DoctorCheck(
+            name: "host guard", status: .warn, detail: "the key runs any command on the host (no guard in authorized_keys)",
+            fix: "install mcp-proxmox-admin on the host and prefix the key's line in authorized_keys with command=\"/usr/bin/mcp-proxmox-guard --name mcp-proxmox-admin\",restrict (docs/setup.md, \"Guard the key on the host\")"))
         // A non-root PATH may lack /usr/sbin, where qm and pct live; sudo's secure_path has it.
         let missingScript = "for p in pvesh qm pct; do command -v \"$p\" >/dev/null 2>&1 || [ -x \"/usr/sbin/$p\" ] || echo \"$p\"; done"
         if let result = await run(["sh", "-c", missingScript]), result.exitStatus == 0 {
@@ -169,7 +182,6 @@ public enum Doctor {
             checks.append(DoctorCheck(name: "pvesh, qm, pct", status: .fail, detail: "cannot run sh on the host",
                                       fix: "the login shell must run commands (not a restricted or forced command)"))
         }
-        let prefix = sudo ? ["sudo", "-n"] : []
         if let result = await run(prefix + ["pveversion"]), result.exitStatus == 0 {
             checks.append(DoctorCheck(name: "pveversion", status: .pass,
                                       detail: String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), fix: nil))
@@ -178,6 +190,32 @@ public enum Doctor {
                                       fix: "install or repair pve-manager on the host; with sudo, allow pveversion in the sudoers rule"))
         }
         checks.append(await permissions(run, sudo: sudo, user: connection.endpoint.user))
+        checks.append(await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell))
+        return checks
+    }
+
+    /// Behind the guard no shell runs: pvesh answers for the tools, the version and the rights.
+    static func guardedChecks(_ run: ([String]) async -> ExecResult?, prefix: [String], slowShell: Duration,
+                              verySlowShell: Duration) async -> [DoctorCheck] {
+        let version = await run(prefix + ["pvesh", "get", "/version", "--output-format", "json"])
+        guard let version, version.exitStatus == 0, let document = try? JSONValue.parse(version.stdout) else {
+            let reason = version.map { String(decoding: $0.stderr, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "no message" } ?? "no answer"
+            return [DoctorCheck(name: "pvesh, qm, pct", status: .fail, detail: "pvesh get /version did not run through the guard: \(reason.prefix(200))",
+                                fix: "the guard runs pvesh from the login's PATH (with sudo: sudo -n's secure_path); check the host policy file")]
+                + ["pveversion", "permissions"].map { DoctorCheck(name: $0, status: .skip, detail: "skipped: pvesh did not run", fix: nil) }
+                + [await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell)]
+        }
+        let release = document["version"]?.stringValue ?? "?"
+        return [
+            DoctorCheck(name: "pvesh, qm, pct", status: .pass, detail: "pvesh answers through the guard (qm and pct are not looked up: the guard runs no shell)", fix: nil),
+            DoctorCheck(name: "pveversion", status: .pass, detail: "pve-manager/\(release)/\(document["repoid"]?.stringValue ?? "?") (from pvesh get /version)", fix: nil),
+            DoctorCheck(name: "permissions", status: .pass, detail: prefix.isEmpty ? "pvesh runs with the key's rights" : "pvesh runs through sudo -n", fix: nil),
+            await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell),
+        ]
+    }
+
+    /// The time of a command that does nothing (`true`; behind a guard, its refusal): what every call pays.
+    static func shellStartUp(_ run: ([String]) async -> ExecResult?, slowShell: Duration, verySlowShell: Duration) async -> DoctorCheck {
         var times: [Duration] = []
         for _ in 0..<5 {
             let start = ContinuousClock.now
@@ -186,12 +224,11 @@ public enum Doctor {
         }
         let median = times.sorted()[safe: times.count / 2] ?? .seconds(30)
         let milliseconds = Int(median / .milliseconds(1))
-        checks.append(median < slowShell
+        return (median < slowShell
             ? DoctorCheck(name: "shell start-up", status: .pass, detail: "\(milliseconds) ms per command (median of \(times.count))", fix: nil)
             : DoctorCheck(name: "shell start-up", status: median < max(slowShell, verySlowShell) ? .warn : .fail,
                           detail: "\(milliseconds) ms per command (median of \(times.count)), every tool call pays it",
                           fix: "the login shell does slow work for non-interactive commands: in ~/.bashrc, return early when not interactive ([ -z \"$PS1\" ] && return) before conda, pyenv, nvm and the like"))
-        return checks
     }
 
     static func permissions(_ run: (([String]) async -> ExecResult?), sudo: Bool, user: String) async -> DoctorCheck {
@@ -199,7 +236,7 @@ public enum Doctor {
         if uid == "0" {
             return DoctorCheck(name: "permissions", status: .pass, detail: "logged in as root", fix: nil)
         }
-        let rule = "\(user) ALL=(root) NOPASSWD: /usr/bin/pvesh, /usr/sbin/qm, /usr/sbin/pct, /usr/bin/pveversion"
+        let rule = "\(user) ALL=(root) NOPASSWD: /usr/bin/pvesh, /usr/sbin/qm, /usr/sbin/pct, /usr/bin/pveversion, /usr/bin/vzdump, /usr/sbin/qmrestore"
         guard sudo else {
             return DoctorCheck(name: "permissions", status: .fail, detail: "\(user) is not root and sudo is off",
                                fix: "log in as root, or set sudo: true and add to /etc/sudoers.d/mcp-proxmox-admin: \(rule)")
