@@ -106,9 +106,19 @@ import TestSupport
         #expect(verdict("pvesh create /nodes/pve1/qemu/100/status/start --output-format json", readOnly) == "the host policy allows this key only commands that change nothing")
         let lab = GuardPolicy(vmids: ["100-199"])
         #expect(verdict("qm start 150", lab) == "ran")
-        #expect(verdict("qm start 200", lab) == "guest 200 is outside the ids the host policy allows (100-199)")
-        #expect(verdict("qm clone 100 310 --name x --full 1", lab) == "guest 310 is outside the ids the host policy allows (100-199)")
-        #expect(verdict("vzdump 100 201 --storage nas --mode snapshot", lab) == "guest 201 is outside the ids the host policy allows (100-199)")
+        #expect(verdict("qm start 200", lab) == "guest 200 is outside the guests the host policy allows (100-199)")
+        #expect(verdict("qm clone 100 310 --name x --full 1", lab) == "guest 310 is outside the guests the host policy allows (100-199)")
+        #expect(verdict("vzdump 100 201 --storage nas --mode snapshot", lab) == "guest 201 is outside the guests the host policy allows (100-199)")
+        // Pools, as the cluster's user.cfg lists them.
+        let userConfig = FileManager.default.temporaryDirectory.appendingPathComponent("user-\(UUID().uuidString).cfg").path
+        defer { try? FileManager.default.removeItem(atPath: userConfig) }
+        try "user:root@pam:1:0:::root@example.invalid:::\n\npool:lab:Lab machines:200,201,9000:local-lvm:\npool:prod:Production:100,101::\n"
+            .write(toFile: userConfig, atomically: true, encoding: .utf8)
+        let pooled = GuardPolicy(vmids: ["150"], pools: ["lab"], userConfig: userConfig)
+        #expect(verdict("pct start 201", pooled) == "ran")
+        #expect(verdict("qm start 150", pooled) == "ran")
+        #expect(verdict("qm start 100", pooled) == "guest 100 is outside the guests the host policy allows (150, pool lab)")
+        #expect(verdict("pvesh get /cluster/resources --type vm --output-format json", pooled) == "ran", "a read naming no guest")
         let careful = GuardPolicy(forbid: ["delete", "restore", "migrate"])
         #expect(verdict("qm destroy 100 --purge 1", careful) == "the host policy forbids delete for this key")
         #expect(verdict("pvesh delete /nodes/pve1/qemu/100/snapshot/s1 --output-format json", careful) == "the host policy forbids delete for this key")

@@ -10,6 +10,10 @@ public struct GuardPolicy: Codable, Sendable, Equatable {
     public var readOnly: Bool?
     /// Guest ids (`205`) and ranges (`100-199`) the key may name; absent: any.
     public var vmids: [String]?
+    /// Resource pools whose guests the key may name too (read from `userConfig` for every command).
+    public var pools: [String]?
+    /// Where the cluster keeps its pools; default `/etc/pve/user.cfg`.
+    public var userConfig: String?
     /// Kinds of change refused: `delete`, `restore` (backup restore, snapshot rollback), `migrate`,
     /// `exec`, `apiWrites`, `create` (new guests and clones), `config`.
     public var forbid: [String]?
@@ -26,8 +30,10 @@ public struct GuardPolicy: Codable, Sendable, Equatable {
     public static let defaultPath = "/etc/mcp-proxmox-admin/guard.json"
     public static let kinds = ["delete", "restore", "migrate", "exec", "apiWrites", "create", "config"]
 
-    public init(readOnly: Bool? = nil, vmids: [String]? = nil, forbid: [String]? = nil, exec: [String]? = nil, apiWrites: Bool? = nil,
-                hostScripts: Bool? = nil, log: String? = nil) {
+    public init(readOnly: Bool? = nil, vmids: [String]? = nil, pools: [String]? = nil, userConfig: String? = nil, forbid: [String]? = nil,
+                exec: [String]? = nil, apiWrites: Bool? = nil, hostScripts: Bool? = nil, log: String? = nil) {
+        self.pools = pools
+        self.userConfig = userConfig
         self.hostScripts = hostScripts
         self.readOnly = readOnly
         self.vmids = vmids
@@ -80,9 +86,27 @@ public struct GuardPolicy: Codable, Sendable, Equatable {
         if let option = command.hostScriptOption, hostScripts != true {
             return "--\(option) makes the host run a script, which is off for this key (hostScripts in the host policy)"
         }
-        if let vmids, let outside = command.vmids.first(where: { id in !vmids.contains { Self.range($0)?.contains(id) == true } }) {
-            return "guest \(outside) is outside the ids the host policy allows (\(vmids.joined(separator: ", ")))"
+        if vmids != nil || pools != nil {
+            let members = pools.map { Self.poolMembers($0, userConfig: userConfig ?? "/etc/pve/user.cfg") } ?? []
+            let ranges = vmids ?? []
+            if let outside = command.vmids.first(where: { id in !members.contains(id) && !ranges.contains { Self.range($0)?.contains(id) == true } }) {
+                let allowed = ranges + (pools ?? []).map { "pool \($0)" }
+                return "guest \(outside) is outside the guests the host policy allows (\(allowed.joined(separator: ", ")))"
+            }
         }
         return nil
+    }
+
+    /// The guests of these pools, from the cluster's `user.cfg` (`pool:NAME:COMMENT:VMIDS:STORAGES:`).
+    /// An unreadable file gives none: the ids stay refused.
+    static func poolMembers(_ pools: [String], userConfig: String) -> Set<Int> {
+        guard let text = try? String(contentsOfFile: userConfig, encoding: .utf8) else { return [] }
+        var members = Set<Int>()
+        for line in text.split(separator: "\n") where line.hasPrefix("pool:") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count > 3, pools.contains(String(fields[1])) else { continue }
+            members.formUnion(fields[3].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        return members
     }
 }
