@@ -40,7 +40,7 @@ struct ServerSetup {
             let settings = ConnectionSettings(configuration, environment: ProcessInfo.processInfo.environment)
             let ssh = SSHConnection(endpoint: settings.endpoint, logger: Logger(label: "ssh"))
             connection = ssh
-            runner = SSHRunner(connection: ssh, timeout: policy.timeout, sudo: settings.sudo)
+            runner = SSHRunner.pooled(ssh, maxConnections: settings.connections, timeout: policy.timeout, sudo: settings.sudo)
             let nodes = SSHNodeRunners(base: settings.endpoint, overrides: settings.nodeAddresses, timeout: policy.timeout,
                                        sudo: settings.sudo)
             sshNodes = nodes

@@ -10,6 +10,8 @@ public struct ConnectionSettings: Sendable {
     public var nodeAddresses: [String: (host: String, port: Int)] = [:]
     /// Run pvesh, qm and pct through `sudo -n`.
     public var sudo = false
+    /// Connections to the host at most (8 commands each at once).
+    public var connections = 3
 
     /// The SSH settings; `host` must be set (``Configuration/require(_:because:)``). The agent comes
     /// from `SSH_AUTH_SOCK` in `environment`, as for OpenSSH.
@@ -32,5 +34,6 @@ public struct ConnectionSettings: Sendable {
             if let address = SettingKind.nodeAddress(item, defaultPort: port) { nodeAddresses[address.node] = (address.host, address.port) }
         }
         sudo = configuration.flag("sudo")
+        connections = configuration.number("sshConnections") ?? 3
     }
 }

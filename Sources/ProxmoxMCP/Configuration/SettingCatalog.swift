@@ -21,6 +21,8 @@ public enum SettingCatalog {
                 meaning: "strict: the host key must be in known_hosts. accept-new: add an unknown host's key on first contact."),
         Setting(key: "sshKeepalive", defaultValue: "15", kind: .number(1...3600),
                 meaning: "Seconds between SSH keepalives; a dropped connection is noticed and reopened on the next call."),
+        Setting(key: "sshConnections", defaultValue: "3", kind: .number(1...16),
+                meaning: "Connections to the host at most. One carries 8 commands at once (sshd's MaxSessions is 10); another opens when all are busy (same host-key check and login) and closes after 30 s idle."),
         Setting(key: "sudo", defaultValue: "false", kind: .flag,
                 meaning: "Run pvesh, qm and pct through `sudo -n` (a non-root login with NOPASSWD rules)."),
         Setting(key: "nodeAddresses", defaultValue: nil, kind: .nodeAddresses,

@@ -12,14 +12,29 @@ public struct SSHRunner: CommandRunner {
     public let timeout: Duration
     /// Run the Proxmox tools through `sudo -n` (a non-root login).
     public let sudo: Bool
+    /// More connections to the same host for when every channel of `connection` is busy; nil: one.
+    public let pool: SSHConnectionPool?
 
     /// Seconds `timeout` waits after TERM before it sends KILL.
     static let killGrace = 5
 
-    public init(connection: SSHConnection, timeout: Duration, sudo: Bool = false) {
+    public init(connection: SSHConnection, timeout: Duration, sudo: Bool = false, pool: SSHConnectionPool? = nil) {
         self.connection = connection
         self.timeout = timeout
         self.sudo = sudo
+        self.pool = pool
+    }
+
+    /// A runner on up to `maxConnections` connections to the host of `connection`.
+    public static func pooled(_ connection: SSHConnection, maxConnections: Int, timeout: Duration, sudo: Bool = false) -> SSHRunner {
+        let endpoint = connection.endpoint
+        let pool = maxConnections > 1 ? SSHConnectionPool(primary: connection, maxConnections: maxConnections) { SSHConnection(endpoint: endpoint) } : nil
+        return SSHRunner(connection: connection, timeout: timeout, sudo: sudo, pool: pool)
+    }
+
+    func execute(_ line: String, timeout: Duration) async throws -> ExecResult {
+        if let pool { return try await pool.execute(line, timeout: timeout) }
+        return try await connection.execute(line, timeout: timeout)
     }
 
     /// The command's own deadline, or the runner's.
@@ -39,11 +54,11 @@ public struct SSHRunner: CommandRunner {
         let result: ExecResult
         do {
             do {
-                result = try await connection.execute(line, timeout: clientDeadline)
+                result = try await execute(line, timeout: clientDeadline)
             } catch SSHError.connectionLost where command.isReadOnly {
                 // A read lost with its connection is safe to repeat once, on a fresh connection;
                 // a command that may have changed something never is.
-                result = try await connection.execute(line, timeout: clientDeadline)
+                result = try await execute(line, timeout: clientDeadline)
             }
         } catch let error as SSHError {
             switch error {
