@@ -98,7 +98,7 @@ public enum EvacuationPlanner {
                 entries.append(entry)
                 continue
             }
-            if let check, let reason = check.refusal(to: "", online: running, withLocalDisks: true), !check.localResources.isEmpty || check.localDisks.contains(where: \.cdrom) {
+            if let reason = check?.tiedToNode {
                 entry.reason = reason
                 entries.append(entry)
                 continue

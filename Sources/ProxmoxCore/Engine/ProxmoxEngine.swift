@@ -406,7 +406,8 @@ public struct ProxmoxEngine: Sendable {
         return try NodeName(match)
     }
 
-    func membership() async throws -> ClusterStatusReport {
+    /// The cluster's members and quorum, cached like the guest→node map (and dropped with it after a change).
+    public func membership() async throws -> ClusterStatusReport {
         try await directory.membership {
             try await read(ClusterStatus(), transport: .api).value
         }

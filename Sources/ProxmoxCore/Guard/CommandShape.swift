@@ -47,7 +47,7 @@ public struct CommandShapes: Sendable {
             let api = sample.apiCommand
             var endpoint: (method: String, template: String, variables: [String: String], options: [(String, String)])?
             if api.program == "pvesh", let method = Self.methods[api.argv[1]], let found = try? schema.endpoint(method, path: api.argv[2]) {
-                endpoint = (method, found.endpoint.path, found.variables, Self.options(Array(api.argv.dropFirst(3))))
+                endpoint = (method, found.endpoint.path, found.variables, (try? HostGuard.options(Array(api.argv.dropFirst(3)))) ?? [])
                 endpoints.insert("\(method) \(found.endpoint.path)")
             }
             guard let cli = sample.cliCommand, cli.program != "pvesh" else { continue }
@@ -79,7 +79,7 @@ public struct CommandShapes: Sendable {
             }
             let known = endpoint.flatMap { try? schema.endpoint($0.method, path: api.argv[2]).endpoint }
             var cliOptions: [String: Bool] = [:]
-            for (name, value) in Self.options(rest) where known?.parameter(name) == nil {
+            for (name, value) in (try? HostGuard.options(rest)) ?? [] where known?.parameter(name) == nil {
                 cliOptions[name] = !value.isEmpty && value.allSatisfy(\.isNumber)
             }
             shapes.append(CommandShape(program: cli.program, words: words, method: endpoint?.method, template: endpoint?.template, slots: slots,
@@ -90,26 +90,5 @@ public struct CommandShapes: Sendable {
         self.shapes = shapes.filter { seen.insert($0).inserted }
         self.endpoints = endpoints
         exact = [APISchemaCache.readHostSchema.argv]
-    }
-
-    /// `--name value` and `--name=value` pairs, in order.
-    static func options(_ argv: [String]) -> [(String, String)] {
-        var pairs: [(String, String)] = []
-        var index = 0
-        while index < argv.count {
-            let token = argv[index]
-            guard token.hasPrefix("--"), token != "--" else { index += 1; continue }
-            let body = token.dropFirst(2)
-            if let equals = body.firstIndex(of: "=") {
-                pairs.append((String(body[..<equals]), String(body[body.index(after: equals)...])))
-                index += 1
-            } else if index + 1 < argv.count {
-                pairs.append((String(body), argv[index + 1]))
-                index += 2
-            } else {
-                index += 1
-            }
-        }
-        return pairs
     }
 }

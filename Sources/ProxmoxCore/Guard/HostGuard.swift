@@ -122,7 +122,7 @@ public struct HostGuard: Sendable {
         for (name, value) in variables { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
         path = path.replacingOccurrences(of: "{node}", with: "localhost")
         if path.contains("{") { throw GuardRefusal("\(shape.program) \(shape.words.joined(separator: " ")) misses a part of its path") }
-        let request = try validate(method, path: path, parameters.mapValues { $0 })
+        let request = try validate(method, path: path, parameters)
         let kind = shape.trailing ? "exec" : Self.kind(method, template, parameters)
         return GuardedCommand(argv: command, isReadOnly: shape.isReadOnly, kind: shape.isReadOnly ? nil : kind,
                               vmids: Self.vmids(request.variables, parameters), guestProgram: guestProgram,
@@ -150,9 +150,16 @@ public struct HostGuard: Sendable {
         throw GuardRefusal(first ?? "no schema")
     }
 
-    /// `--name value` / `--name=value` pairs; anything else is refused.
+    /// `--name value` / `--name=value` options by name; anything else is refused.
     static func parameters(_ argv: [String]) throws(GuardRefusal) -> [String: [String]] {
         var parameters: [String: [String]] = [:]
+        for (name, value) in try options(argv) { parameters[name, default: []].append(value) }
+        return parameters
+    }
+
+    /// `--name value` / `--name=value` pairs, in order; anything else is refused.
+    static func options(_ argv: [String]) throws(GuardRefusal) -> [(String, String)] {
+        var pairs: [(String, String)] = []
         var index = 0
         while index < argv.count {
             let token = argv[index]
@@ -170,9 +177,9 @@ public struct HostGuard: Sendable {
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first?.isLetter == true else {
                 throw GuardRefusal("'--\(name.prefix(40))' is not an option name")
             }
-            parameters[name, default: []].append(value)
+            pairs.append((name, value))
         }
-        return parameters
+        return pairs
     }
 
     /// Parameters the schema lets name a host file, which the tools only ever fill with a volume id.

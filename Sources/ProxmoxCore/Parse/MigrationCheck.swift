@@ -75,15 +75,21 @@ public struct MigrationCheck: Codable, Hashable, Sendable {
             mappedResources: mapped, dependentHAResources: strings(field("dependent-ha-resources")))
     }
 
-    /// Why a move to `target` cannot work, as Proxmox would say it; nil when nothing holds it.
-    public func refusal(to target: String, online: Bool, withLocalDisks: Bool) -> String? {
-        if let node = blockedNodes.first(where: { $0.node == target }) { return "\(target) is not allowed: \(node.reason)" }
+    /// What holds the guest to its node whatever the target: passthrough devices, a local CD-ROM image.
+    public var tiedToNode: String? {
         if !localResources.isEmpty {
             return "local resources \(localResources.joined(separator: ", ")) tie the guest to its node (passthrough devices cannot move)"
         }
         if let cdrom = localDisks.first(where: \.cdrom) {
             return "the CD-ROM holds \(cdrom.volid) on local storage; eject it first (set the drive to none)"
         }
+        return nil
+    }
+
+    /// Why a move to `target` cannot work, as Proxmox would say it; nil when nothing holds it.
+    public func refusal(to target: String, online: Bool, withLocalDisks: Bool) -> String? {
+        if let node = blockedNodes.first(where: { $0.node == target }) { return "\(target) is not allowed: \(node.reason)" }
+        if let tied = tiedToNode { return tied }
         if running && online && !withLocalDisks, let disk = localDisks.first {
             return "\(disk.volid) is on local storage; an online migration copies it only with with_local_disks: true"
         }

@@ -123,6 +123,11 @@ public enum Redaction {
         return lines(redact(value))
     }
 
+    /// A command as it is shown (results, audit lines): quoted, secret option values and known secrets replaced.
+    public static func commandLine(_ command: Command, secrets: [String] = []) -> String {
+        ShellQuoting.commandLine(redact(command.argv, secrets: secrets))
+    }
+
     /// The text with every known secret (of at least 4 characters) replaced.
     public static func redact(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: marker) }

@@ -61,7 +61,7 @@ enum Structured {
         var object = fields
         object["dryRun"] = .bool(execution.dryRun)
         object["transport"] = .string(execution.family.rawValue)
-        object["commands"] = .array(execution.commands.map { .string(ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets))) })
+        object["commands"] = .array(execution.commands.map { .string(Redaction.commandLine($0, secrets: secrets)) })
         if !execution.notes.isEmpty { object["notes"] = .array(execution.notes.map { .string($0) }) }
         if let node = execution.ranOnNode { object["ranOnNode"] = .string(node) }
         if let task = execution.task { object["task"] = try encode(task) }
@@ -72,7 +72,7 @@ enum Structured {
     /// One line for people: what happened.
     static func summary(_ execution: Execution, subject: String, action: String, secrets: [String]) -> String {
         if execution.dryRun {
-            let lines = execution.commands.map { "`" + ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets)) + "`" }
+            let lines = execution.commands.map { "`" + Redaction.commandLine($0, secrets: secrets) + "`" }
             return "dry run, nothing ran: \(action) \(subject) would run \(lines.joined(separator: " then "))"
         }
         var line = "\(action) \(subject): "

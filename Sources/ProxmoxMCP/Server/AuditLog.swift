@@ -60,7 +60,7 @@ public final class AuditLog: Sendable {
             "tool": .string(entry.tool),
             "arguments": Self.redacted(.object(entry.arguments)),
             "outcome": .string(entry.outcome),
-            "commands": .array(entry.commands.map { .string(ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets))) }),
+            "commands": .array(entry.commands.map { .string(Redaction.commandLine($0, secrets: secrets)) }),
         ]
         if let transport = entry.transport { line["transport"] = .string(transport) }
         if let message = entry.message { line["message"] = .string(Redaction.redact(message, secrets: secrets)) }

@@ -109,14 +109,14 @@ enum CloudInit {
             let secrets = settings.secrets
             var structured = Structured.read(fields, family: family, commands: [], notes: notes, environment: call.environment)
             if case var .object(object) = structured {
-                object["commands"] = .array(commands.map { .string(ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets))) })
+                object["commands"] = .array(commands.map { .string(Redaction.commandLine($0, secrets: secrets)) })
                 structured = .object(object)
             }
             let summary: String
             if settings.isEmpty {
                 summary = (fields["userData"]?.stringValue.map { "user data:\n\($0)" } ?? "no cloud-init data") + (notes.first.map { "\nnote: \($0)" } ?? "")
             } else if dryRun {
-                summary = "dry run, nothing ran: cloud-init of VM \(guest.vmid) would run " + commands.map { "`\(ShellQuoting.commandLine(Redaction.redact($0.argv, secrets: secrets)))`" }.joined(separator: " then ")
+                summary = "dry run, nothing ran: cloud-init of VM \(guest.vmid) would run " + commands.map { "`\(Redaction.commandLine($0, secrets: secrets))`" }.joined(separator: " then ")
             } else {
                 summary = "cloud-init of VM \(guest.vmid): set \(settings.options.map(\.key).joined(separator: ", "))"
                     + (fields["regenerated"] == true ? "; drive rebuilt" : "") + (notes.first.map { "; note: \($0)" } ?? "")

@@ -126,20 +126,17 @@ enum GuestAgent {
         fields["command"] = .array(program.argv.map { .string($0) })
         var all = execution
         all.commands = commands
-        if let result = result?.capped(at: outputLimit) {
-            fields.merge(["exited": .bool(result.exited), "stdout": .string(result.stdout), "stderr": .string(result.stderr),
-                          "stdoutTruncated": .bool(result.stdoutTruncated), "stderrTruncated": .bool(result.stderrTruncated)]) { $1 }
-            if let code = result.exitCode { fields["exitCode"] = .int(code) }
-            if let signal = result.signal { fields["signal"] = .int(signal) }
+        guard let result = result?.capped(at: outputLimit) else {
+            return ToolOutput(text: Structured.summary(all, subject: "\(guest.kind.noun) \(guest.vmid)", action: "exec", secrets: []),
+                              structured: try Structured.execution(all, fields: fields, secrets: [], environment: call.environment))
         }
-        let line = ShellQuoting.commandLine(program.argv)
-        let text: String
-        if let result = result?.capped(at: outputLimit) {
-            text = "`\(line)` in \(guest.kind.noun) \(guest.vmid): " + (result.exited ? "exit \(result.exitCode.map(String.init) ?? "signal \(result.signal ?? 0)")" : "still running")
-                + (result.stdout.isEmpty ? "" : "\n" + result.stdout) + (result.stderr.isEmpty ? "" : "\nstderr:\n" + result.stderr)
-        } else {
-            text = Structured.summary(all, subject: "\(guest.kind.noun) \(guest.vmid)", action: "exec", secrets: [])
-        }
+        fields.merge(["exited": .bool(result.exited), "stdout": .string(result.stdout), "stderr": .string(result.stderr),
+                      "stdoutTruncated": .bool(result.stdoutTruncated), "stderrTruncated": .bool(result.stderrTruncated)]) { $1 }
+        if let code = result.exitCode { fields["exitCode"] = .int(code) }
+        if let signal = result.signal { fields["signal"] = .int(signal) }
+        let text = "`\(ShellQuoting.commandLine(program.argv))` in \(guest.kind.noun) \(guest.vmid): "
+            + (result.exited ? "exit \(result.exitCode.map(String.init) ?? "signal \(result.signal ?? 0)")" : "still running")
+            + (result.stdout.isEmpty ? "" : "\n" + result.stdout) + (result.stderr.isEmpty ? "" : "\nstderr:\n" + result.stderr)
         return ToolOutput(text: text, structured: try Structured.execution(all, fields: fields, secrets: [], environment: call.environment))
     }
 

@@ -67,7 +67,7 @@ enum Migration {
         if to == guest.node {
             throw ProxmoxError.invalidArgument(field: "target", reason: "\(guest.kind.noun) \(guest.vmid) is already on \(to); name another node")
         }
-        let members = try await call.engine.clusterStatus().value
+        let members = try await call.engine.membership()
         if members.nodes.first(where: { $0.name == to.value })?.online == false {
             throw ProxmoxError.refused("node \(to) is offline; a migration needs the target online; nothing ran")
         }
