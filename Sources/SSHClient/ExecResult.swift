@@ -10,4 +10,16 @@ public struct ExecResult: Sendable, Equatable {
     public var exitSignal: String?
     /// From request to exit.
     public var duration: Duration
+    /// The address of the host that ran it (the first reachable of the endpoint's addresses).
+    public var answeredBy: SSHHostAddress?
+
+    public init(stdout: [UInt8], stderr: [UInt8], exitStatus: Int32, exitSignal: String? = nil, duration: Duration,
+                answeredBy: SSHHostAddress? = nil) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exitStatus = exitStatus
+        self.exitSignal = exitSignal
+        self.duration = duration
+        self.answeredBy = answeredBy
+    }
 }

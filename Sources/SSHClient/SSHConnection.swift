@@ -72,6 +72,47 @@ public final class SSHConnection: Sendable {
         }
     }
 
+    /// The address of the host this connection is logged in to now (the first reachable of the
+    /// endpoint's addresses), nil while it is not connected.
+    public var connectedAddress: SSHHostAddress? { inbox.connectedAddress.withLock { $0 } }
+
+    /// Opens a `direct-tcpip` channel to `host:port` through this connection (used as a jump host)
+    /// and returns a local socket whose bytes flow through it. Blocks the calling thread (a session
+    /// loop's own, never a Swift task's) until the channel is open or `timeout` passed.
+    func openTunnel(host: String, port: Int, timeout: Duration) throws(SSHError) -> Int32 {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw .connectFailed(endpoint: "\(host):\(port)", reason: "socketpair failed: \(errnoText())")
+        }
+        _ = fcntl(pair[1], F_SETFL, fcntl(pair[1], F_GETFL) | O_NONBLOCK)
+        let request = TunnelRequest(host: host, port: port, local: pair[1])
+        let accepted = inbox.state.withLock { inbox -> Bool in
+            guard !inbox.closed else { return false }
+            inbox.tunnels.append(request)
+            return true
+        }
+        guard accepted else {
+            Glibc.close(pair[0])
+            Glibc.close(pair[1])
+            throw .closed
+        }
+        wake()
+        if request.done.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds))) == .timedOut {
+            _ = request.settle(.abandoned)
+        }
+        switch request.state.withLock({ $0 }) {
+        case .opened:
+            return pair[0]
+        case let .failed(error):
+            Glibc.close(pair[0])
+            throw error
+        case .pending, .abandoned:
+            Glibc.close(pair[0])
+            throw .connectFailed(endpoint: "\(host):\(port)",
+                                 reason: "the jump host \(endpoint.display) did not open a connection within \(timeout.milliseconds) ms")
+        }
+    }
+
     /// Ends the connection; commands still waiting fail with ``SSHError/closed``. Returns once the
     /// session is torn down (at most `timeout` later), so that nothing of libssh2 is still running
     /// when the process exits and its libraries clean up.
@@ -104,10 +145,13 @@ struct ExecRequest: Sendable {
 final class Inbox: Sendable {
     struct State {
         var requests: [ExecRequest] = []
+        var tunnels: [TunnelRequest] = []
         var closed = false
     }
 
     let state = Mutex(State())
+    /// The address the session is up at (`host:port`), nil while not connected.
+    let connectedAddress = Mutex<SSHHostAddress?>(nil)
     /// Signalled by the loop thread when it has torn the session down and ended.
     let finished = DispatchSemaphore(value: 0)
 }

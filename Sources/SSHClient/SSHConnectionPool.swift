@@ -38,6 +38,9 @@ public final class SSHConnectionPool: Sendable {
     /// The connections open now (the primary included).
     public var openConnections: Int { members.withLock { $0.count } }
 
+    /// Connections logged in now.
+    public var loggedIn: Int { members.withLock { $0.filter { $0.connection.connectedAddress != nil }.count } }
+
     /// Runs the command on the least busy connection, opening another when all are full.
     public func execute(_ commandLine: String, timeout: Duration) async throws -> ExecResult {
         let (connection, retired) = members.withLock { members -> (SSHConnection, [SSHConnection]) in

@@ -24,6 +24,15 @@ public struct SSHEndpoint: Sendable, Hashable {
     public var keepaliveInterval: Duration
     /// The most stdout plus stderr one command may print.
     public var maxOutputBytes: Int
+    /// Further addresses of the same cluster, tried in order when `host` cannot be reached (TCP or
+    /// handshake failure; never after a host-key or login failure). Each is checked against
+    /// known_hosts under its own name.
+    public var fallbackHosts: [SSHHostAddress] = []
+    /// Bastions to pass through, the first reached directly (OpenSSH's `-J first,second`); each
+    /// hop has its own known_hosts check and login.
+    public var jumps: [SSHEndpoint] = []
+    /// A connection with no command for this long is closed (reopened on the next); nil: kept.
+    public var idleClose: Duration?
 
     public init(host: String, port: Int = 22, user: String, privateKeyPath: String? = nil, passphrase: String? = nil,
                 agentSocket: String? = nil, password: String? = nil, knownHostsPath: String,
@@ -45,6 +54,36 @@ public struct SSHEndpoint: Sendable, Hashable {
 
     /// `host:port` for messages.
     public var display: String { "\(user)@\(host):\(port)" }
+
+    /// `host` then every fallback, in the order they are tried.
+    public var addresses: [SSHHostAddress] { [SSHHostAddress(host: host, port: port)] + fallbackHosts }
+
+    /// This endpoint at another of its addresses (same login and trust, no fallbacks).
+    func at(_ address: SSHHostAddress) -> SSHEndpoint {
+        var copy = self
+        copy.host = address.host
+        copy.port = address.port
+        copy.fallbackHosts = []
+        return copy
+    }
+
+    /// The route in words: `root@10.0.0.5:22 via admin@bastion:22`.
+    public var route: String {
+        jumps.isEmpty ? display : display + " via " + jumps.map(\.display).joined(separator: ", ")
+    }
+}
+
+/// One address of a host: name or IP, and port.
+public struct SSHHostAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { "\(host):\(port)" }
 }
 
 extension SSHEndpoint: CustomStringConvertible {

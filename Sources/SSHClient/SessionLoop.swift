@@ -27,6 +27,16 @@ final class SessionLoop: @unchecked Sendable {
     /// Whether a session was up before: the next login is then a reconnect, worth a notice.
     private var wasConnected = false
     private var nextConnectAttempt = ContinuousClock.now
+    /// Tunnels asked for and not yet on a channel, and those open (this connection as a jump host).
+    private var pendingTunnels: [TunnelRequest] = []
+    private var tunnels: [TunnelJob] = []
+    /// The connection to the last jump host, made on first need and closed with this loop.
+    private var bastion: SSHConnection?
+    /// The address that answered last: tried first next time, so a dead first node costs its
+    /// connect timeout once, not on every reconnect.
+    private var preferredAddress = 0
+    /// When the last command or tunnel ended, for `idleClose`.
+    private var lastUsed = ContinuousClock.now
 
     init(endpoint: SSHEndpoint, maxChannels: Int, inbox: Inbox, wakeDescriptor: Int32,
          logger: Logger) {
@@ -39,31 +49,45 @@ final class SessionLoop: @unchecked Sendable {
 
     func run() {
         while true {
-            let (requests, closed) = inbox.state.withLock { inbox in
-                defer { inbox.requests = [] }
-                return (inbox.requests, inbox.closed)
+            let (requests, newTunnels, closed) = inbox.state.withLock { inbox in
+                defer {
+                    inbox.requests = []
+                    inbox.tunnels = []
+                }
+                return (inbox.requests, inbox.tunnels, inbox.closed)
             }
             waiting.append(contentsOf: requests)
+            pendingTunnels.append(contentsOf: newTunnels)
             if closed {
                 failEverything(.closed)
                 teardown()
+                bastion?.close()
                 Glibc.close(wakeDescriptor)
                 inbox.finished.signal()
                 return
             }
             expireDeadlines()
-            if !waiting.isEmpty && session == nil && ContinuousClock.now >= nextConnectAttempt {
+            if (!waiting.isEmpty || !pendingTunnels.isEmpty) && session == nil && ContinuousClock.now >= nextConnectAttempt {
                 do {
-                    try connect()
+                    try connectToFirstReachable()
                     failedConnects = 0
                 } catch {
                     // Everything queued shares the fate of the attempt; the next request tries again,
                     // after a pause that doubles with each failure (0.1 s up to 5 s).
                     for request in waiting { request.continuation.resume(throwing: error) }
                     waiting = []
+                    for tunnel in pendingTunnels {
+                        _ = tunnel.settle(.failed(error))
+                        Glibc.close(tunnel.local)
+                    }
+                    pendingTunnels = []
                     failedConnects += 1
                     nextConnectAttempt = .now + .milliseconds(min(5000, 100 << min(failedConnects - 1, 6)))
                 }
+            }
+            if let idleClose = endpoint.idleClose, session != nil, isIdle, ContinuousClock.now - lastUsed >= idleClose {
+                logger.debug("closing the idle connection", metadata: ["endpoint": "\(endpoint.display)"])
+                teardown()
             }
             if let session {
                 var seconds: Int32 = 0
@@ -77,6 +101,7 @@ final class SessionLoop: @unchecked Sendable {
             let receivedBefore = pmx_bytes_received_on_this_thread()
             var progressed = admitWaiting()
             progressed = stepActive() || progressed
+            progressed = stepTunnels() || progressed
             progressed = cleanAbandoned() || progressed
             if progressed || pmx_bytes_received_on_this_thread() != receivedBefore {
                 continue
@@ -95,10 +120,41 @@ final class SessionLoop: @unchecked Sendable {
         "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
     ]
 
-    private func connect(acceptedNewKey: Bool = false) throws(SSHError) {
+    /// Tries the endpoint's addresses in turn, the one that answered last first. Only a failure to
+    /// reach a host (TCP, handshake, a jump that cannot open) moves on to the next: a host-key or
+    /// login failure is an answer, and trying another node with it would hide it.
+    private func connectToFirstReachable() throws(SSHError) {
+        let addresses = endpoint.addresses
+        var failures: [String] = []
+        for offset in addresses.indices {
+            let index = (preferredAddress + offset) % addresses.count
+            let target = endpoint.at(addresses[index])
+            do {
+                try connect(target)
+                if offset > 0 {
+                    logger.notice("\(addresses[(preferredAddress) % addresses.count]) is unreachable; connected to \(addresses[index]) instead")
+                }
+                preferredAddress = index
+                inbox.connectedAddress.withLock { $0 = addresses[index] }
+                return
+            } catch let error {
+                switch error {
+                case .connectFailed, .handshakeFailed:
+                    if addresses.count == 1 { throw error }
+                    failures.append(error.description)
+                default:
+                    throw error
+                }
+            }
+        }
+        throw SSHError.connectFailed(endpoint: endpoint.addresses.map(\.description).joined(separator: ", "),
+                                     reason: "no address answered: " + failures.joined(separator: "; "))
+    }
+
+    private func connect(_ endpoint: SSHEndpoint, acceptedNewKey: Bool = false) throws(SSHError) {
         var firstUnknown: (fingerprint: String, line: String)?
         for (attempt, preference) in Self.hostKeyPreferences.enumerated() {
-            let (descriptor, session) = try handshake(preference: preference)
+            let (descriptor, session) = try handshake(endpoint, preference: preference)
             do {
                 switch try HostKeyCheck.check(session: session, endpoint: endpoint) {
                 case .match:
@@ -135,17 +191,16 @@ final class SessionLoop: @unchecked Sendable {
         if endpoint.hostKeyPolicy == .acceptNew && !acceptedNewKey {
             try HostKeyCheck.append(unknown.line, to: endpoint.knownHostsPath)
             logger.notice("added the host key of \(endpoint.display) to \(endpoint.knownHostsPath) (accept-new): \(unknown.fingerprint)")
-            return try connect(acceptedNewKey: true)
+            return try connect(endpoint, acceptedNewKey: true)
         }
         throw SSHError.unknownHostKey(endpoint: endpoint.display, fingerprint: unknown.fingerprint,
                                       knownHostsPath: endpoint.knownHostsPath, knownHostsLine: unknown.line)
     }
 
     /// TCP connect and SSH handshake, in blocking mode with libssh2's own timeout.
-    private func handshake(preference: String) throws(SSHError) -> (Int32, OpaquePointer) {
+    private func handshake(_ endpoint: SSHEndpoint, preference: String) throws(SSHError) -> (Int32, OpaquePointer) {
         let display = endpoint.display
-        let descriptor = try TCPConnector.connect(host: endpoint.host, port: endpoint.port,
-                                                  timeout: endpoint.connectTimeout, endpoint: display)
+        let descriptor = try openSocket(endpoint)
         guard let session = pmx_session_init() else {
             Glibc.close(descriptor)
             throw .handshakeFailed(endpoint: display, reason: "libssh2 could not allocate a session")
@@ -160,6 +215,21 @@ final class SessionLoop: @unchecked Sendable {
             throw .handshakeFailed(endpoint: display, reason: reason)
         }
         return (descriptor, session)
+    }
+
+    /// A socket to the host: a TCP connection, or a tunnel through the last jump host (itself
+    /// reached through the hops before it).
+    private func openSocket(_ endpoint: SSHEndpoint) throws(SSHError) -> Int32 {
+        guard var hop = endpoint.jumps.last else {
+            return try TCPConnector.connect(host: endpoint.host, port: endpoint.port, timeout: endpoint.connectTimeout,
+                                            endpoint: endpoint.display)
+        }
+        if bastion == nil {
+            hop.jumps = Array(endpoint.jumps.dropLast())
+            hop.idleClose = hop.idleClose ?? endpoint.idleClose
+            bastion = SSHConnection(endpoint: hop, maxChannels: maxChannels, logger: logger)
+        }
+        return try bastion!.openTunnel(host: endpoint.host, port: endpoint.port, timeout: endpoint.connectTimeout)
     }
 
     private static func close(_ session: OpaquePointer, _ descriptor: Int32) {
@@ -195,7 +265,13 @@ final class SessionLoop: @unchecked Sendable {
                 index += 1
             case let .finished(result):
                 active.remove(at: index)
-                job.request.continuation.resume(with: result)
+                lastUsed = .now
+                let address = inbox.connectedAddress.withLock { $0 }
+                job.request.continuation.resume(with: result.map { output in
+                    var answered = output
+                    answered.answeredBy = address
+                    return answered
+                })
                 progressed = true
             case let .abandon(error):
                 // The command must stop (output over the cap): fail it and close its channel in the background.
@@ -212,6 +288,38 @@ final class SessionLoop: @unchecked Sendable {
         }
         return progressed
     }
+
+    /// Opens asked-for tunnels and moves bytes through the open ones.
+    private func stepTunnels() -> Bool {
+        guard let session else { return false }
+        var progressed = false
+        tunnels += pendingTunnels.map { TunnelJob(request: $0, display: endpoint.display) }
+        if !pendingTunnels.isEmpty { progressed = true }
+        pendingTunnels = []
+        var index = 0
+        while index < tunnels.count {
+            let job = tunnels[index]
+            switch job.step(session: session) {
+            case .waiting:
+                index += 1
+            case .progressed:
+                progressed = true
+                index += 1
+            case .finished:
+                tunnels.remove(at: index)
+                if let channel = job.channel { abandoned.append(channel) }
+                lastUsed = .now
+                progressed = true
+            case let .sessionBroken(reason):
+                sessionBroke(reason)
+                return true
+            }
+        }
+        return progressed
+    }
+
+    /// No command, tunnel or channel cleanup in progress.
+    private var isIdle: Bool { waiting.isEmpty && active.isEmpty && abandoned.isEmpty && tunnels.isEmpty && pendingTunnels.isEmpty }
 
     private func expireDeadlines() {
         let now = ContinuousClock.now
@@ -244,7 +352,22 @@ final class SessionLoop: @unchecked Sendable {
         let error = SSHError.connectionLost(endpoint: endpoint.display, reason: reason)
         for job in active { job.request.continuation.resume(throwing: error) }
         active = []
+        closeTunnels(error)
         teardown()
+    }
+
+    /// Ends every tunnel: the sessions that ran through them see their socket close.
+    private func closeTunnels(_ error: SSHError) {
+        for job in tunnels {
+            _ = job.request.settle(.failed(error))
+            Glibc.close(job.request.local)
+        }
+        for request in pendingTunnels {
+            _ = request.settle(.failed(error))
+            Glibc.close(request.local)
+        }
+        tunnels = []
+        pendingTunnels = []
     }
 
     private func failEverything(_ error: SSHError) {
@@ -252,6 +375,7 @@ final class SessionLoop: @unchecked Sendable {
         for job in active { job.request.continuation.resume(throwing: error) }
         waiting = []
         active = []
+        closeTunnels(error)
     }
 
     /// Frees the session without a polite disconnect when the socket is already dead.
@@ -266,13 +390,14 @@ final class SessionLoop: @unchecked Sendable {
         session = nil
         if socket >= 0 { Glibc.close(socket) }
         socket = -1
+        inbox.connectedAddress.withLock { $0 = nil }
     }
 
     // MARK: Waiting
 
     private func waitForEvents() {
         var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
-        let busy = !(active.isEmpty && abandoned.isEmpty)
+        let busy = !(active.isEmpty && abandoned.isEmpty && tunnels.isEmpty)
         if let session, socket >= 0 {
             var events: Int16 = 0
             if busy {
@@ -285,10 +410,14 @@ final class SessionLoop: @unchecked Sendable {
                 events = Int16(PMX_POLLRDHUP)
             }
             descriptors.append(pollfd(fd: socket, events: events, revents: 0))
+            for job in tunnels where job.localEvents != 0 {
+                descriptors.append(pollfd(fd: job.request.local, events: job.localEvents, revents: 0))
+            }
         }
         var wakeups = waiting.map(\.deadline) + active.map(\.request.deadline)
         if session != nil { wakeups.append(.now + endpoint.keepaliveInterval) }
-        if !waiting.isEmpty && session == nil { wakeups.append(nextConnectAttempt) }
+        if (!waiting.isEmpty || !pendingTunnels.isEmpty) && session == nil { wakeups.append(nextConnectAttempt) }
+        if let idleClose = endpoint.idleClose, session != nil, isIdle { wakeups.append(lastUsed + idleClose) }
         let timeout: Int32 = wakeups.min().map { Int32(clamping: max(0, ($0 - ContinuousClock.now).milliseconds)) } ?? -1
         _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
         if descriptors[0].revents != 0 {

@@ -24,7 +24,7 @@ struct Call: AsyncParsableCommand {
         let arguments = try Self.arguments(args)
         let setup = try source.setup()
         let logger = Logger(label: "mcp-proxmox-admin")
-        let result = await ProxmoxMCPServer.call(definition, arguments, environment: setup.environment, logger: logger)
+        let result = await ProxmoxMCPServer.call(definition, arguments, fleet: setup.fleet, logger: logger)
         setup.close()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
         let setup = try source.setup()
         let logger = Logger(label: "mcp-proxmox-admin")
         let transport = LineTransport()
-        let server = try await ProxmoxMCPServer.start(environment: setup.environment, logger: logger, transport: transport,
+        let server = try await ProxmoxMCPServer.start(fleet: setup.fleet, logger: logger, transport: transport,
                                                       secrets: setup.secrets)
         await server.waitUntilCompleted()
         // End of input: answer what was already asked before leaving.

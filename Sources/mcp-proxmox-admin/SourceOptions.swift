@@ -37,7 +37,7 @@ struct SourceOptions: ParsableArguments {
     /// `showing` prints the effective table even when there are problems (`doctor`).
     static func configuration(settings: [String], needsHost: Bool, showing: Bool = false) throws -> Configuration {
         var configuration = Configuration.load(.process(arguments: settings))
-        if needsHost {
+        if needsHost && configuration.clusters.isEmpty {
             configuration.require("host", because: "the Proxmox node to log in to; or run with --simulator")
         }
         LogSettings.apply(configuration)

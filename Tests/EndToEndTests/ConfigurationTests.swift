@@ -47,6 +47,9 @@ import Testing
         case .nodeAddresses: ["pve2=h1", "pve2=h2:2222", "pve3=h3", "pve4=h4"]
         case let .words(words): (0..<4).map { words[$0 % words.count] }
         case .programs: ["df", "uptime,df", "/usr/bin/systemctl", "journalctl,systemctl"]
+        case .addresses: ["h1", "h2:2222", "h3,h4", "[::1]:22"]
+        case .jumps: ["b1", "admin@b2:2222", "b3,b4", "u@b5"]
+        case .clusterName: ["one", "two", "three", "four"]
         }
     }
 

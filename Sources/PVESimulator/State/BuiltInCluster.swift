@@ -130,7 +130,7 @@ extension SimulatedCluster {
         return cluster
     }
 
-    private static func node(_ name: String, online: Bool = true, ip: String, cpu: Double, maxcpu: Int,
+    static func node(_ name: String, online: Bool = true, ip: String, cpu: Double, maxcpu: Int,
                              model: String, mem: Int64, maxmem: Int64, disk: Int64, uptime: Int64, load: [String],
                              fingerprint: UInt8) -> SimulatedNode {
         // A fixed, recognisably fake certificate fingerprint (32 bytes, colon-separated hex).
@@ -146,7 +146,7 @@ extension SimulatedCluster {
             pveversion: "pve-manager/9.1.2/9b5b0c7fbf8a8d7e", sslFingerprint: hex.joined(separator: ":"))
     }
 
-    private static func stats(cpu: Double, mem: Int64, uptime: Int64, seed: Int64) -> GuestStats {
+    static func stats(cpu: Double, mem: Int64, uptime: Int64, seed: Int64) -> GuestStats {
         GuestStats(cpu: cpu, mem: mem, disk: 0, netin: seed * 1_048_576, netout: seed * 524_288,
                    diskread: seed * 4_194_304, diskwrite: seed * 2_097_152, uptime: uptime, pid: 1000 + Int(seed))
     }
@@ -163,7 +163,7 @@ extension SimulatedCluster {
         return "BC:24:11:00:\(padded.prefix(2)):\(padded.suffix(2))"
     }
 
-    private static func vm(_ vmid: Int, _ name: String, on node: String, status: String, memory: Int, cores: Int,
+    static func vm(_ vmid: Int, _ name: String, on node: String, status: String, memory: Int, cores: Int,
                            disk: String, size: Int, tags: String? = nil, ostype: String = "l26",
                            template: Bool = false, stats: GuestStats = .idle,
                            snapshots: [SimulatedSnapshot] = [], storage: String = "local-lvm") -> SimulatedGuest {
@@ -178,7 +178,7 @@ extension SimulatedCluster {
         return guest(vmid, .qemu, node, status, config, stats, snapshots)
     }
 
-    private static func ct(_ vmid: Int, _ hostname: String, on node: String, status: String, memory: Int, cores: Int,
+    static func ct(_ vmid: Int, _ hostname: String, on node: String, status: String, memory: Int, cores: Int,
                            size: Int, tags: String?, stats: GuestStats = .idle,
                            snapshots: [SimulatedSnapshot] = []) -> SimulatedGuest {
         var config = [
@@ -190,7 +190,7 @@ extension SimulatedCluster {
         return guest(vmid, .lxc, node, status, config, stats, snapshots)
     }
 
-    private static func guest(_ vmid: Int, _ kind: GuestKind, _ node: String, _ status: String,
+    static func guest(_ vmid: Int, _ kind: GuestKind, _ node: String, _ status: String,
                               _ config: [String: String], _ stats: GuestStats,
                               _ snapshots: [SimulatedSnapshot]) -> SimulatedGuest {
         let snapshots = snapshots.map { snapshot in

@@ -90,6 +90,8 @@ public struct SimulatedGuest: Codable, Equatable, Sendable {
     public var stats: GuestStats
     /// The guest agent is enabled but does not answer (not installed in the guest); nil: it answers.
     public var agentOffline: Bool?
+    /// The resource pool it is a member of (`/cluster/resources` `pool`); nil: none.
+    public var pool: String?
 }
 
 /// Usage figures of a running guest.

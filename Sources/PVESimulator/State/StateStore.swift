@@ -27,11 +27,13 @@ public final class StateStore: Sendable {
     }
 
     /// The store chosen by the environment: the file named by `PVE_SIM_STATE`, else memory.
+    /// `PVE_SIM_SCALE=16x10000` starts it from a generated cluster of that many nodes and guests.
     public static func fromEnvironment(_ environment: [String: String]) -> StateStore {
+        let seed = environment["PVE_SIM_SCALE"].flatMap(SimulatedCluster.Scale.init(parsing:)).map(SimulatedCluster.scaled) ?? .builtIn
         if let path = environment["PVE_SIM_STATE"], !path.isEmpty {
-            return StateStore(file: path)
+            return StateStore(file: path, seed: seed)
         }
-        return StateStore()
+        return StateStore(memory: seed)
     }
 
     /// Reads the cluster under a shared lock.

@@ -112,6 +112,7 @@ enum ApiViews {
         ]
         if !guest.tags.isEmpty { fields["tags"] = .string(guest.tags.joined(separator: ";")) }
         if let lock = guest.lock { fields["lock"] = .string(lock) }
+        if let pool = guest.pool { fields["pool"] = .string(pool) }
         if nodeOnline {
             fields.merge(usage(guest)) { $1 }
             fields["maxcpu"] = .int(Int64(guest.maxcpu))

@@ -8,6 +8,7 @@ public final class CommandJournal: Sendable {
     @TaskLocal public static var current: CommandJournal?
 
     private let entries = Mutex<[Command]>([])
+    private let hosts = Mutex<[String]>([])
 
     public init() {}
 
@@ -16,5 +17,13 @@ public final class CommandJournal: Sendable {
 
     func record(_ command: Command) {
         entries.withLock { $0.append(command) }
+    }
+
+    /// The hosts (`host:port`) that ran this call's commands, each once, in the order they first answered.
+    public var answeredBy: [String] { hosts.withLock { $0 } }
+
+    /// Notes the host a command ran on (the SSH runner knows which of a cluster's addresses answered).
+    public func answered(by host: String) {
+        hosts.withLock { hosts in if !hosts.contains(host) { hosts.append(host) } }
     }
 }

@@ -415,7 +415,8 @@ public struct ProxmoxEngine: Sendable {
 
     func clusterSnapshot() async throws -> ClusterDirectory.Snapshot {
         try await directory.current {
-            try await read(ClusterResources(), transport: .api).value
+            let resources = try await read(ClusterResources(), transport: .api).value
+            return (resources.guests, resources.nodes.map(\.node).sorted())
         }
     }
 

@@ -35,16 +35,3 @@ public struct ClusterStatus: ReadOperation {
     }
 }
 
-/// Every resource of the cluster, unfiltered: where guests live, and which nodes exist.
-struct ClusterResources: ReadOperation {
-    var apiCommand: Command { CommandForm.pvesh("get", "/cluster/resources") }
-    var cliCommand: Command? { nil }
-    var autoFamily: CommandFamily { .api }
-    var guest: GuestRef? { nil }
-    func parse(_ output: CommandOutput, family: CommandFamily) throws(ParseFailure) -> (guests: [GuestSummary], nodes: [String]) {
-        let document = try Self.document(output)
-        let guests = try GuestSummary.parseList(document)
-        let nodes = (document.arrayValue ?? []).filter { $0["type"]?.stringValue == "node" }.compactMap { $0["node"]?.stringValue }
-        return (guests, nodes.sorted())
-    }
-}

@@ -30,11 +30,13 @@ public struct GuestSummary: Codable, Hashable, Sendable {
     public var maxdisk: Int64?
     /// Seconds since the guest started.
     public var uptime: Int64?
+    /// The resource pool it belongs to, when in one.
+    public var pool: String?
 
     public init(vmid: Int, name: String?, node: String, status: String, type: GuestKind, template: Bool = false,
                 tags: [String] = [], lock: String? = nil, cpu: Double? = nil, maxcpu: Double? = nil,
                 mem: Int64? = nil, maxmem: Int64? = nil, disk: Int64? = nil, maxdisk: Int64? = nil,
-                uptime: Int64? = nil) {
+                uptime: Int64? = nil, pool: String? = nil) {
         self.vmid = vmid
         self.name = name
         self.node = node
@@ -50,6 +52,7 @@ public struct GuestSummary: Codable, Hashable, Sendable {
         self.disk = disk
         self.maxdisk = maxdisk
         self.uptime = uptime
+        self.pool = pool
     }
 }
 
@@ -83,7 +86,8 @@ extension GuestSummary {
                 maxmem: entry["maxmem"]?.intValue,
                 disk: entry["disk"]?.intValue,
                 maxdisk: entry["maxdisk"]?.intValue,
-                uptime: entry["uptime"]?.intValue))
+                uptime: entry["uptime"]?.intValue,
+                pool: entry["pool"]?.stringValue))
         }
         return guests.sorted { $0.vmid < $1.vmid }
     }
@@ -113,6 +117,7 @@ extension GuestSummary {
         .integer("disk", "Root disk used, bytes"),
         .integer("maxdisk", "Root disk size, bytes"),
         .integer("uptime", "Up, seconds"),
+        .string("pool", "Resource pool it belongs to"),
     ])
 
     /// One line for people: id, name, status, node, usage.

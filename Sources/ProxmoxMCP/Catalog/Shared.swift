@@ -31,6 +31,12 @@ enum Shared {
         .boolean("simulated", "Answered by the simulator"),
     ]
 
+    /// Which cluster and host answered, added to every answer by the server.
+    static let routing: [Field] = [
+        .string("cluster", "Cluster that answered (its name in the clusters map), when several are configured"),
+        .strings("answeredBy", "SSH hosts (host:port) that ran the commands: the first reachable of the cluster's hosts, a guest's own node for qm/pct"),
+    ]
+
     /// The guest a change is about, and what was done to it.
     static let subject: [Field] = guestRead + [.string("action", "What was done", required: true)]
 

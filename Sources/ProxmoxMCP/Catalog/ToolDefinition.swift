@@ -28,6 +28,8 @@ public struct ToolEnvironment: Sendable {
     public let allowApiWrites: Bool
     /// Programs the guest exec tools may run (the `guestExec` setting); empty: those tools are off.
     public let guestExec: [String]
+    /// This cluster's name in the `clusters` map; nil when the server has one cluster.
+    public var cluster: String?
     /// The API schema the `proxmox_api_*` tools check calls against, found once per server.
     let apiSchemas = APISchemaCache()
 
@@ -91,6 +93,8 @@ public struct ToolDefinition: Sendable {
     public var needsApiWrites = false
     /// Listed and callable only when the `guestExec` setting names programs (the exec tools).
     public var needsGuestExec = false
+    /// Answers about every cluster at once (the fleet overview, the toolset tools): takes no `cluster` argument.
+    public var spansClusters = false
     /// The toolset it belongs to (set by its ``Toolset``).
     public internal(set) var toolset = ""
     let run: @Sendable (ToolCall) async throws -> ToolOutput
@@ -105,7 +109,9 @@ public struct ToolDefinition: Sendable {
         self.arguments = destructive && !arguments.contains { $0.name == Shared.confirm.name } ? arguments + [Shared.confirm.erased] : arguments
         confirmation = destructive ? .always : .never
         self.annotations = annotations
-        outputSchema = Structured.mcpValue(ResultSchema.object(output))
+        // Every answer may say which cluster and host answered (the catalog's rule, like `confirm`).
+        let routing = Shared.routing.filter { field in !output.contains { $0.name == field.name } }
+        outputSchema = Structured.mcpValue(ResultSchema.object(output + routing))
         self.run = run
     }
 
@@ -118,10 +124,13 @@ public struct ToolDefinition: Sendable {
     public var isReadOnly: Bool { annotations.readOnlyHint == true }
 
     /// The tool as `tools/list` shows it. Arguments not in the schema are refused.
-    public var tool: Tool {
+    public var tool: Tool { tool(adding: [:]) }
+
+    /// The tool with more arguments than its own (the fleet's `cluster`).
+    public func tool(adding extra: [String: Value]) -> Tool {
         var schema: [String: Value] = [
             "type": "object",
-            "properties": .object(properties),
+            "properties": .object(properties.merging(extra) { own, _ in own }),
             "additionalProperties": false,
         ]
         if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }

@@ -31,7 +31,7 @@ public enum ToolCatalog {
     /// The toolsets of Proxmox work, which the `toolsets` setting chooses from.
     public static let workSets: [Toolset] = [
         Guests.toolset, Snapshots.toolset, Config.toolset, Nodes.toolset, Storage.toolset, Tasks.toolset, Backups.toolset,
-        API.toolset, Migration.toolset, Disks.toolset, CloudInit.toolset, GuestAgent.toolset,
+        API.toolset, Migration.toolset, Disks.toolset, CloudInit.toolset, GuestAgent.toolset, FleetTools.toolset,
     ]
 
     /// Every toolset: the work sets, then the toolsets' own (listed with `dynamicToolsets`).

@@ -9,6 +9,10 @@ public enum SettingSource: Sendable, Equatable {
     case dotEnv(String)
     /// The JSON config file at this path.
     case file(String)
+    /// The entry of this cluster in the config file's `clusters` map.
+    case cluster(path: String, name: String)
+    /// Both levels set it; the stricter of the two applies (see ``Configuration/forCluster(_:)``).
+    indirect case strictest(SettingSource, SettingSource)
     case defaultValue
 
     /// `flag --ssh-port`, `environment PROXMOX_SSH_PORT`, `/srv/.env: PROXMOX_SSH_PORT`, `/etc/x.json: sshPort`, `default`.
@@ -18,6 +22,8 @@ public enum SettingSource: Sendable, Equatable {
         case .environment: "environment \(setting.variable)"
         case let .dotEnv(path): "\(path): \(setting.variable)"
         case let .file(path): "\(path): \(setting.key)"
+        case let .cluster(path, name): "\(path): clusters.\(name).\(setting.key)"
+        case let .strictest(global, cluster): "strictest of \(global.describe(setting)) and \(cluster.describe(setting))"
         case .defaultValue: "default"
         }
     }
@@ -69,6 +75,19 @@ public struct Configuration: Sendable {
     /// The files holding settings that group or others can read.
     public private(set) var exposedFiles: [String] = []
     public let home: String
+    /// The config file's `clusters` map, by name; empty: one cluster, configured as before.
+    public private(set) var clusters: [ClusterEntry] = []
+
+    /// One entry of the `clusters` map: its own settings, validated like any other.
+    public struct ClusterEntry: Sendable {
+        public let name: String
+        public let entries: [String: Entry]
+        /// Served by the built-in simulator (demos and tests), not over SSH.
+        public let simulator: Bool
+    }
+
+    /// The cluster calls without a `cluster` argument read from: `defaultCluster`, else the first by name.
+    public var defaultClusterName: String? { text("defaultCluster") ?? clusters.first?.name }
 
     /// Reads every layer and validates every value.
     public static func load(_ inputs: ConfigurationInputs) -> Configuration {
@@ -102,8 +121,9 @@ public struct Configuration: Sendable {
         } else if let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             configuration.configFile = path
             configuration.checkExposure(path)
-            let (values, problems) = readConfigFile(path)
+            let (values, clusters, problems) = readConfigFile(path)
             configuration.problems += problems
+            configuration.clusters = clusters
             layers.append((.file(path), values))
         }
 
@@ -126,7 +146,74 @@ public struct Configuration: Sendable {
                 configuration.warnings.append("\(setting.key) (\(source.describe(setting))) is accepted for compatibility and not used: this server speaks SSH only")
             }
         }
+        configuration.checkClusters()
         return configuration
+    }
+
+    // MARK: Several clusters
+
+    /// Settings that belong to one cluster and are never inherited from the top level.
+    static let ownPerCluster: Set<String> = ["host", "hosts", "proxyJump", "nodeAddresses", "defaultNode"]
+
+    /// The effective configuration of one cluster: its own settings over the top-level ones; for
+    /// the safety settings, when both levels give one, the stricter applies (readOnly and safeMode:
+    /// either; protectedVmids: both lists; guestExec and toolsets: what both allow).
+    public func forCluster(_ name: String) -> Configuration {
+        var merged = self
+        merged.clusters = []
+        guard let cluster = clusters.first(where: { $0.name == name }) else { return merged }
+        for key in Self.ownPerCluster { merged.entries[key] = nil }
+        for (key, entry) in cluster.entries {
+            guard let global = entries[key], global.source != .defaultValue, let setting = SettingCatalog.setting(key) else {
+                merged.entries[key] = entry
+                continue
+            }
+            let source = SettingSource.strictest(global.source, entry.source)
+            switch key {
+            case "readOnly", "safeMode":
+                let strict = SettingKind.flagValue(global.value) == true || SettingKind.flagValue(entry.value) == true
+                merged.entries[key] = Entry(value: strict ? "true" : "false", source: source)
+            case "protectedVmids":
+                let union = SettingKind.items(global.value) + SettingKind.items(entry.value).filter { !SettingKind.items(global.value).contains($0) }
+                merged.entries[key] = Entry(value: union.joined(separator: ","), source: source)
+            case "guestExec", "toolsets":
+                let expand = { (text: String) in
+                    setting.kind == .programs ? SettingKind.items(text) : ToolCatalog.expand(SettingKind.items(text)).sorted()
+                }
+                let both = expand(global.value).filter(expand(entry.value).contains)
+                merged.entries[key] = both.isEmpty && key == "guestExec" ? nil : Entry(value: both.joined(separator: ","), source: source)
+            default:
+                merged.entries[key] = entry
+            }
+        }
+        return merged
+    }
+
+    /// The clusters map's own rules: a host each, no top-level host beside it, a known default.
+    private mutating func checkClusters() {
+        guard !clusters.isEmpty else {
+            if let name = text("defaultCluster") {
+                problems.append("defaultCluster = '\(name)' (\(source("defaultCluster")!.describe(SettingCatalog.setting("defaultCluster")!))) but the config file has no clusters map")
+            }
+            return
+        }
+        for key in ["host", "hosts", "proxyJump"] {
+            if let entry = entries[key], let setting = SettingCatalog.setting(key) {
+                problems.append("\(key) is set at the top level (\(entry.source.describe(setting))) while the config file has a clusters map: give each cluster its own \(key)")
+            }
+        }
+        for cluster in clusters where !cluster.simulator && cluster.entries["host"] == nil {
+            problems.append("cluster '\(cluster.name)' (\(configFile ?? "config file"): clusters.\(cluster.name)) has no host")
+        }
+        if let name = text("defaultCluster"), !clusters.contains(where: { $0.name == name }) {
+            problems.append("defaultCluster = '\(name)' is not one of the clusters: \(clusters.map(\.name).joined(separator: ", "))\(Suggestion.hint(name, in: clusters.map(\.name)))")
+        }
+        for cluster in clusters {
+            let merged = forCluster(cluster.name)
+            if cluster.entries["toolsets"] != nil, merged.entries["toolsets"]?.value.isEmpty == true {
+                problems.append("toolsets of cluster '\(cluster.name)' and the top-level toolsets have none in common")
+            }
+        }
     }
 
     // MARK: Typed values (valid by construction: invalid values never enter `entries`)
@@ -145,9 +232,12 @@ public struct Configuration: Sendable {
 
     public func source(_ key: String) -> SettingSource? { entries[key]?.source }
 
-    /// The secrets configured, for redaction.
+    /// The secrets configured, for redaction (every cluster's too).
     public var secrets: [String] {
-        SettingCatalog.all.filter(\.isSecret).compactMap { text($0.key) }.filter { !$0.isEmpty }
+        let secretKeys = SettingCatalog.all.filter(\.isSecret).map(\.key)
+        let own = secretKeys.compactMap { text($0) }
+        let clusters = self.clusters.flatMap { cluster in secretKeys.compactMap { cluster.entries[$0]?.value } }
+        return (own + clusters).filter { !$0.isEmpty }
     }
 
     /// Throws the problems, if any.
@@ -238,17 +328,22 @@ public struct Configuration: Sendable {
         return (variables, problems)
     }
 
-    /// A JSON object of settings; lists may be arrays, node addresses an object, numbers and flags native.
-    static func readConfigFile(_ path: String) -> (values: [String: String], problems: [String]) {
+    /// A JSON object of settings; lists may be arrays, node addresses an object, numbers and flags
+    /// native; `clusters` an object of such objects, one per cluster.
+    static func readConfigFile(_ path: String) -> (values: [String: String], clusters: [ClusterEntry], problems: [String]) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return ([:], ["config file \(path) cannot be read (permissions?)"])
+            return ([:], [], ["config file \(path) cannot be read (permissions?)"])
         }
         guard case let .object(object)? = try? JSONValue.parse(data) else {
-            return ([:], ["config file \(path) is not a JSON object"])
+            return ([:], [], ["config file \(path) is not a JSON object"])
         }
         var values: [String: String] = [:]
         var problems: [String] = []
-        for key in object.keys.sorted() {
+        var clusters: [ClusterEntry] = []
+        if let map = object["clusters"] {
+            (clusters, problems) = readClusters(map, path: path)
+        }
+        for key in object.keys.sorted() where key != "clusters" {
             guard let setting = SettingCatalog.setting(key) else {
                 let hint = key.hasPrefix("PROXMOX_") ? " (the file uses keys such as sshUser, not variable names)"
                     : Suggestion.hint(key, in: SettingCatalog.all.map(\.key))
@@ -261,7 +356,62 @@ public struct Configuration: Sendable {
             case .some(nil): break
             }
         }
-        return (values, problems)
+        return (values, clusters, problems)
+    }
+
+    /// The `clusters` map: each entry's keys are settings a cluster may set, validated by their kind.
+    static func readClusters(_ map: JSONValue, path: String) -> (clusters: [ClusterEntry], problems: [String]) {
+        guard case let .object(entries) = map, !entries.isEmpty else {
+            return ([], ["config file \(path): clusters must be an object of clusters by name, e.g. {\"homelab\": {\"host\": \"pve1.lan\"}}"])
+        }
+        var clusters: [ClusterEntry] = []
+        var problems: [String] = []
+        for name in entries.keys.sorted() {
+            let place = "\(path): clusters.\(name.prefix(40))"
+            guard SettingKind.isClusterName(name) else {
+                problems.append("\(place): '\(name.prefix(40))' is not a cluster name (a-z, 0-9, - and _, at most 32, starting with a letter or digit)")
+                continue
+            }
+            guard case let .object(fields)? = entries[name] else {
+                problems.append("\(place) must be an object of settings")
+                continue
+            }
+            var own: [String: Entry] = [:]
+            var simulator = false
+            for key in fields.keys.sorted() {
+                if key == "simulator" {
+                    guard case let .bool(flag)? = fields[key] else {
+                        problems.append("\(place).simulator must be true or false")
+                        continue
+                    }
+                    simulator = flag
+                    continue
+                }
+                guard let setting = SettingCatalog.setting(key) else {
+                    let names = SettingCatalog.all.filter { $0.scope == .cluster }.map(\.key) + ["simulator"]
+                    problems.append("\(place): unknown key '\(key.prefix(64))'\(Suggestion.hint(key, in: names))")
+                    continue
+                }
+                guard setting.scope == .cluster else {
+                    problems.append("\(place).\(key): \(key) applies to the whole server and cannot be set per cluster")
+                    continue
+                }
+                guard case let text?? = configText(fields[key]!) else {
+                    if case .some(nil) = configText(fields[key]!) { continue }
+                    problems.append("\(place).\(key) has a value of the wrong type")
+                    continue
+                }
+                let trimmed = setting.isSecret ? text : text.trimmingCharacters(in: .whitespaces)
+                if let problem = setting.kind.problem(with: trimmed) {
+                    let shown = setting.isSecret ? "***" : "'\(trimmed.prefix(80))'"
+                    problems.append("\(place).\(key) = \(shown) \(problem)")
+                    continue
+                }
+                own[key] = Entry(value: trimmed, source: .cluster(path: path, name: name))
+            }
+            clusters.append(ClusterEntry(name: name, entries: own, simulator: simulator))
+        }
+        return (clusters, problems)
     }
 
     /// A JSON value as setting text; `.some(nil)` for null (unset), nil for a type no setting takes.
@@ -316,6 +466,10 @@ public struct Configuration: Sendable {
 public struct ConfigurationError: Error, CustomStringConvertible {
     /// One line per problem.
     public let problems: [String]
+
+    public init(problems: [String]) {
+        self.problems = problems
+    }
     public var description: String {
         "configuration problems:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
     }

@@ -30,6 +30,21 @@ public struct ConnectionSettings: Sendable {
             hostKeyPolicy: HostKeyPolicy(rawValue: configuration.text("sshHostKeyPolicy") ?? "") ?? .strict,
             keepaliveInterval: .seconds(configuration.number("sshKeepalive") ?? 15),
             maxOutputBytes: configuration.number("maxOutput") ?? 64 * 1024 * 1024)
+        endpoint.fallbackHosts = configuration.list("hosts").compactMap { SettingKind.address($0, defaultPort: port) }
+            .map { SSHHostAddress(host: $0.host, port: $0.port) }
+            .filter { $0 != SSHHostAddress(host: endpoint.host, port: endpoint.port) }
+        let idle = configuration.number("sshIdleClose") ?? 300
+        endpoint.idleClose = idle == 0 ? nil : .seconds(idle)
+        // Each hop logs in like the host (same key, agent, password and known_hosts), as its own user when given.
+        endpoint.jumps = configuration.list("proxyJump").compactMap { SettingKind.jump($0, defaultUser: endpoint.user) }.map { hop in
+            var jump = endpoint
+            jump.host = hop.host
+            jump.port = hop.port
+            jump.user = hop.user
+            jump.fallbackHosts = []
+            jump.jumps = []
+            return jump
+        }
         for item in configuration.list("nodeAddresses") {
             if let address = SettingKind.nodeAddress(item, defaultPort: port) { nodeAddresses[address.node] = (address.host, address.port) }
         }

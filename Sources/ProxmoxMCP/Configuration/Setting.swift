@@ -24,6 +24,12 @@ public enum SettingKind: Sendable, Equatable {
     case words([String])
     /// Program names or absolute paths, comma-separated (an array in the config file); no shells.
     case programs
+    /// `host` or `host:port`, comma-separated (an array in the config file).
+    case addresses
+    /// `[user@]host[:port]`, comma-separated (OpenSSH's -J list).
+    case jumps
+    /// A name of the clusters map: lower-case letters, digits, `-` and `_`, at most 32.
+    case clusterName
 
     /// Why `text` is not a valid value, or nil when it is.
     func problem(with text: String) -> String? {
@@ -56,6 +62,14 @@ public enum SettingKind: Sendable, Equatable {
             if !bad.isEmpty { return "has \(bad.map { "'\($0.prefix(40))'" }.joined(separator: ", ")), not a program name or absolute path" }
             let launchers = items.filter { GuestProgram.launchers.contains(($0.split(separator: "/").last.map(String.init) ?? $0).lowercased()) }
             return launchers.isEmpty ? nil : "has \(launchers.joined(separator: ", ")), which run other programs or a shell and are never allowed"
+        case .addresses:
+            let bad = SettingKind.items(text).filter { SettingKind.address($0, defaultPort: 22) == nil }
+            return bad.isEmpty ? nil : "has \(bad.map { "'\($0.prefix(60))'" }.joined(separator: ", ")), not host or host:port"
+        case .jumps:
+            let bad = SettingKind.items(text).filter { SettingKind.jump($0, defaultUser: "root") == nil }
+            return bad.isEmpty ? nil : "has \(bad.map { "'\($0.prefix(60))'" }.joined(separator: ", ")), not [user@]host[:port]"
+        case .clusterName:
+            return SettingKind.isClusterName(text) ? nil : "is not a cluster name (a-z, 0-9, - and _, at most 32, starting with a letter or digit)"
         case let .words(allowed):
             let items = SettingKind.items(text)
             if items.isEmpty { return "names none of \(allowed.joined(separator: ", "))" }
@@ -77,6 +91,39 @@ public enum SettingKind: Sendable, Equatable {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// `host` or `host:port` (a bracketed IPv6 `[::1]:22` too).
+    static func address(_ item: String, defaultPort: Int) -> (host: String, port: Int)? {
+        var text = Substring(item.trimmingCharacters(in: .whitespaces))
+        var host: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            text = text[text.index(after: close)...]
+            guard text.isEmpty || text.hasPrefix(":") else { return nil }
+            text = text.dropFirst()
+        } else {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            host = parts[0]
+            text = parts.count == 2 ? parts[1] : ""
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "@" || $0 == "/" }) else { return nil }
+        guard let port = text.isEmpty ? defaultPort : Int(text), (1...65535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+
+    /// `[user@]host[:port]`, one hop of proxyJump.
+    static func jump(_ item: String, defaultUser: String) -> (user: String, host: String, port: Int)? {
+        let parts = item.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let user = parts.count == 2 ? parts[0] : defaultUser
+        guard !user.isEmpty, let address = address(parts.last!, defaultPort: 22) else { return nil }
+        return (user, address.host, address.port)
+    }
+
+    static func isClusterName(_ text: String) -> Bool {
+        guard (1...32).contains(text.count), let first = text.unicodeScalars.first,
+              first.isASCII && (first.properties.isLowercase || ("0"..."9").contains(first)) else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
     static func nodeAddress(_ item: String, defaultPort: Int) -> (node: String, host: String, port: Int)? {
         let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty else { return nil }
@@ -85,6 +132,14 @@ public enum SettingKind: Sendable, Equatable {
         guard let port = target.count == 2 ? Int(target[1]) : defaultPort, (1...65535).contains(port) else { return nil }
         return (parts[0].lowercased(), target[0], port)
     }
+}
+
+/// Where a setting may be given.
+public enum SettingScope: Sendable {
+    /// For the whole server only.
+    case global
+    /// For the whole server, and for one cluster in its entry of the `clusters` map.
+    case cluster
 }
 
 /// One configuration option: its key in the config file, from which its environment variable
@@ -99,6 +154,18 @@ public struct Setting: Sendable {
     public let meaning: String
     /// Accepted so that configurations written for HTTPS-API servers load, but not used here.
     public var compatibilityOnly = false
+    /// Whether an entry of the config file's `clusters` map may set it too.
+    public var scope: SettingScope = .global
+
+    public init(key: String, defaultValue: String?, kind: SettingKind, meaning: String, compatibilityOnly: Bool = false,
+                scope: SettingScope = .global) {
+        self.key = key
+        self.defaultValue = defaultValue
+        self.kind = kind
+        self.meaning = meaning
+        self.compatibilityOnly = compatibilityOnly
+        self.scope = scope
+    }
 
     public var isSecret: Bool { kind == .secret }
 

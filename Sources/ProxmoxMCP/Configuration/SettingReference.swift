@@ -1,7 +1,7 @@
 /// The settings table of docs/configuration.md, generated from ``SettingCatalog`` so the two cannot drift.
 public enum SettingReference {
     public static func markdown(_ settings: [Setting] = SettingCatalog.all) -> String {
-        var text = "| key (config file) | environment variable | flag | default | meaning |\n|---|---|---|---|---|\n"
+        var text = "| key (config file) | environment variable | flag | default | per cluster | meaning |\n|---|---|---|---|---|---|\n"
         for setting in settings {
             let fallback: String = switch (setting.defaultValue, setting.key) {
             case let (value?, _): "`\(value)`"
@@ -10,7 +10,7 @@ public enum SettingReference {
             default: "unset"
             }
             let flag = setting.kind == .flag ? "`\(setting.flag)[=false]`" : "`\(setting.flag) \(placeholder(setting.kind))`"
-            text += "| `\(setting.key)` | `\(setting.variable)` | \(flag) | \(fallback) | \(setting.meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            text += "| `\(setting.key)` | `\(setting.variable)` | \(flag) | \(fallback) | \(setting.scope == .cluster ? "yes" : "") | \(setting.meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         return text
     }
@@ -29,6 +29,9 @@ public enum SettingReference {
         case .nodeAddresses: "NODE=HOST[:PORT],..."
         case .words: "NAME,NAME"
         case .programs: "PROGRAM,PROGRAM"
+        case .addresses: "HOST[:PORT],..."
+        case .jumps: "[USER@]HOST[:PORT],..."
+        case .clusterName: "NAME"
         }
     }
 }

@@ -12,33 +12,34 @@ public final class SSHNodeRunners: NodeRunnerProvider {
     private let overrides: [String: (host: String, port: Int)]
     private let timeout: Duration
     private let sudo: Bool
-    private let connections = Mutex<[String: SSHConnection]>([:])
+    private let registry: SSHConnectionRegistry
 
-    public init(base: SSHEndpoint, overrides: [String: (host: String, port: Int)], timeout: Duration, sudo: Bool = false) {
+    /// - Parameter registry: where the connections live, shared with every cluster of the server
+    ///   (a node that is also a cluster's host answers on the same connection).
+    public init(base: SSHEndpoint, overrides: [String: (host: String, port: Int)], timeout: Duration, sudo: Bool = false,
+                registry: SSHConnectionRegistry = SSHConnectionRegistry()) {
         self.base = base
         self.overrides = overrides
         self.timeout = timeout
         self.sudo = sudo
+        self.registry = registry
     }
 
     public func runner(for node: NodeName, address: String?) async -> (any CommandRunner)? {
         let key = node.value.lowercased()
         guard let target = overrides[key] ?? address.map({ ($0, base.port) }) else { return nil }
-        let connection = connections.withLock { connections in
-            if let existing = connections[key] { return existing }
-            var endpoint = base
-            endpoint.host = target.0
-            endpoint.port = target.1
-            let created = SSHConnection(endpoint: endpoint)
-            connections[key] = created
-            return created
-        }
-        return SSHRunner(connection: connection, timeout: timeout, sudo: sudo)
+        var endpoint = base
+        endpoint.host = target.0
+        endpoint.port = target.1
+        // A node is one host: the cluster's other addresses are not its fallbacks. Behind a jump
+        // host, the node is reached through the same bastions.
+        endpoint.fallbackHosts = []
+        return SSHRunner.shared(endpoint, registry: registry, maxConnections: 1, timeout: timeout, sudo: sudo)
     }
 
-    /// Ends every node connection.
+    /// Ends every node connection (and every other connection of the registry).
     public func close() {
-        for connection in connections.withLock({ Array($0.values) }) { connection.close() }
+        registry.closeAll()
     }
 }
 

@@ -25,6 +25,13 @@ public struct SSHRunner: CommandRunner {
         self.pool = pool
     }
 
+    /// A runner on the shared pool of `endpoint` (see ``SSHConnectionRegistry``).
+    public static func shared(_ endpoint: SSHEndpoint, registry: SSHConnectionRegistry, maxConnections: Int, timeout: Duration,
+                              sudo: Bool = false) -> SSHRunner {
+        let pool = registry.pool(for: endpoint, maxConnections: maxConnections)
+        return SSHRunner(connection: pool.primary, timeout: timeout, sudo: sudo, pool: pool)
+    }
+
     /// A runner on up to `maxConnections` connections to the host of `connection`.
     public static func pooled(_ connection: SSHConnection, maxConnections: Int, timeout: Duration, sudo: Bool = false) -> SSHRunner {
         let endpoint = connection.endpoint
@@ -70,6 +77,7 @@ public struct SSHRunner: CommandRunner {
                 throw ProxmoxError.notStarted(error.description)
             }
         }
+        if let address = result.answeredBy { CommandJournal.current?.answered(by: address.description) }
         // `timeout` exits 124 when it stopped the command (137 if it had to KILL it).
         if result.exitStatus == 124 || (result.exitStatus == 137 && result.stderr.isEmpty) {
             throw ProxmoxError.transport("\(command.program) did not finish within \(deadline(command).components.seconds) s and was stopped on the host (PROXMOX_TIMEOUT, or the call's timeout)")

@@ -12,11 +12,19 @@ enum Completions {
     /// At most this many values per answer (the protocol's limit is 100).
     static let limit = 100
 
-    static func register(on server: Server, environment: ToolEnvironment) async {
+    static func register(on server: Server, fleet: Fleet) async {
         let cache = CompletionCache()
         await server.withMethodHandler(Complete.self) { parameters in
-            let values = try await complete(parameters.argument.name, prefix: parameters.argument.value,
-                                            context: parameters.context?.arguments ?? [:], environment: environment, cache: cache)
+            let context = parameters.context?.arguments ?? [:]
+            let values: [String]
+            if parameters.argument.name == "cluster" {
+                values = fleet.names.filter { $0.hasPrefix(parameters.argument.value.lowercased()) }
+            } else {
+                // The other arguments complete from the cluster the form names, else the default.
+                let environment = fleet.members.first { $0.cluster != nil && $0.cluster == context["cluster"] } ?? fleet.primary
+                values = try await complete(parameters.argument.name, prefix: parameters.argument.value, context: context,
+                                            environment: environment, cache: cache)
+            }
             return Complete.Result(completion: .init(values: Array(values.prefix(limit)), total: values.count,
                                                      hasMore: values.count > limit))
         }
@@ -27,27 +35,29 @@ enum Completions {
                          cache: CompletionCache) async throws -> [String] {
         let engine = environment.engine
         let needle = prefix.lowercased()
+        // Each cluster's lists apart.
+        let scope = environment.cluster.map { "\($0)/" } ?? ""
         switch argument {
         case "node":
-            let nodes = try await cache.value("nodes") { try await engine.listNodes().value.map(\.node) }
+            let nodes = try await cache.value(scope + "nodes") { try await engine.listNodes().value.map(\.node) }
             return nodes.filter { $0.lowercased().hasPrefix(needle) }.sorted()
         case "vmid":
             // Ids whose digits start with the input, or whose name does: typing "web" offers web01's id.
-            let guests = try await cache.value("guests") { try await engine.listGuests().value.map { "\($0.vmid)\t\($0.name ?? "")" } }
+            let guests = try await cache.value(scope + "guests") { try await engine.listGuests().value.map { "\($0.vmid)\t\($0.name ?? "")" } }
             return guests.compactMap { entry -> String? in
                 let parts = entry.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 return parts[0].hasPrefix(needle) || parts[1].lowercased().hasPrefix(needle) ? parts[0] : nil
             }
         case "storage":
             let node = context["node"]
-            let storages = try await cache.value("storage:\(node ?? "")") {
+            let storages = try await cache.value(scope + "storage:\(node ?? "")") {
                 let name = try await node.asyncMap { try await engine.node(named: $0) }
                 return Array(Set(try await engine.storageList(node: name).value.map(\.storage))).sorted()
             }
             return storages.filter { $0.lowercased().hasPrefix(needle) }
         case "snapshot":
             guard let text = context["vmid"], let vmid = try? VMID(parsing: text), let guest = try? await engine.locate(vmid: vmid) else { return [] }
-            let names = try await cache.value("snapshots:\(vmid)") {
+            let names = try await cache.value(scope + "snapshots:\(vmid)") {
                 try await engine.snapshots(guest).value.filter { !$0.current }.map(\.name)
             }
             return names.filter { $0.lowercased().hasPrefix(needle) }

@@ -10,6 +10,20 @@ public enum ProxmoxMCPServer {
 
     /// Sent once at initialize: what the server is, its toolsets, and the rules that cut across tools.
     /// Every argument and result field is described in its own schema; nothing here is needed to use one.
+    public static func instructions(_ fleet: Fleet) -> String {
+        var text = instructions(fleet.primary)
+        guard fleet.isMulti else { return text }
+        let clusters = fleet.members.map { member in
+            let marks = [member.cluster == fleet.defaultName ? "default" : nil, member.readOnly ? "read-only" : nil,
+                         member.simulated ? "simulated" : nil].compactMap { $0 }
+            return (member.cluster ?? "") + (marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))")
+        }
+        text += " Clusters: \(clusters.joined(separator: ", ")); tools take cluster (reads default to \(fleet.defaultName ?? ""), changes must name it)"
+            + " and proxmox_fleet_overview answers for all at once."
+        return text
+    }
+
+    /// The instructions for one cluster's environment.
     public static func instructions(_ environment: ToolEnvironment) -> String {
         let on = environment.toolsets.enabled
         let sets = ToolCatalog.workSets
@@ -33,20 +47,27 @@ public enum ProxmoxMCPServer {
     /// logging), starts it on `transport`, and returns it; `waitUntilCompleted()` then runs it.
     public static func start(environment: ToolEnvironment, logger: Logger, transport: any Transport,
                              secrets: [String] = []) async throws -> Server {
+        try await start(fleet: Fleet([environment]), logger: logger, transport: transport, secrets: secrets)
+    }
+
+    /// The same, for several clusters: tools take `cluster`, resources and completions carry it.
+    public static func start(fleet: Fleet, logger: Logger, transport: any Transport,
+                             secrets: [String] = []) async throws -> Server {
+        let environment = fleet.primary
         let dynamic = environment.toolsets.dynamic
-        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions(environment),
+        let server = Server(name: "mcp-proxmox-admin", version: version, instructions: instructions(fleet),
                             capabilities: .init(completions: .init(), logging: .init(), prompts: .init(listChanged: dynamic),
                                                 resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: dynamic)))
         let client = ClientProfile()
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: environment.tools.map(\.tool))
+            ListTools.Result(tools: fleet.tools.map(fleet.listed))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
-            try await handle(parameters, server: server, client: client, environment: environment, logger: logger)
+            try await handle(parameters, server: server, client: client, fleet: fleet, logger: logger)
         }
-        await ResourceCatalog.register(on: server, environment: environment)
+        await ResourceCatalog.register(on: server, fleet: fleet)
         await PromptCatalog.register(on: server, environment: environment)
-        await Completions.register(on: server, environment: environment)
+        await Completions.register(on: server, fleet: fleet)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             MCPLogBridge.shared.setLevel(parameters.level)
             return Empty()
@@ -59,7 +80,7 @@ public enum ProxmoxMCPServer {
     }
 
     /// A `tools/call` request: the tool, run with what the client offers (progress, elicitation).
-    static func handle(_ parameters: CallTool.Parameters, server: Server, client: ClientProfile, environment: ToolEnvironment,
+    static func handle(_ parameters: CallTool.Parameters, server: Server, client: ClientProfile, fleet: Fleet,
                        logger: Logger) async throws -> CallTool.Result {
         // Looked up in the whole catalog: a tool hidden by the policy gets the policy's refusal.
         guard let definition = ToolCatalog.all.first(where: { $0.name == parameters.name }) else {
@@ -73,7 +94,7 @@ public enum ProxmoxMCPServer {
             try? await server.notify(PromptListChangedNotification.message())
         }
         return await CallContext.$current.withValue(context) {
-            await call(definition, parameters.arguments, environment: environment, logger: logger)
+            await call(definition, parameters.arguments, fleet: fleet, logger: logger)
         }
     }
 

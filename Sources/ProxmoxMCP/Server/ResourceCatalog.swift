@@ -27,15 +27,51 @@ enum ResourceCatalog {
               description: "Volumes on one storage of one node: ISOs, templates, backups, disks.", mimeType: mimeType),
     ]
 
-    static func register(on server: Server, environment: ToolEnvironment) async {
+    /// With several clusters every URI names its cluster: `proxmox://clusters/{cluster}/nodes`; a URI
+    /// without that prefix reads the default cluster.
+    static let clusterPrefix = "proxmox://clusters/"
+
+    /// The fixed resources: once per cluster when there are several.
+    static func resources(_ fleet: Fleet) -> [Resource] {
+        guard fleet.isMulti else { return fixed }
+        return fleet.names.flatMap { name in
+            fixed.map { resource in
+                Resource(name: "\(name)-\(resource.name)", uri: clusterPrefix + name + "/" + resource.uri.dropFirst("proxmox://".count),
+                         title: "\(resource.title ?? resource.name) (\(name))", description: resource.description, mimeType: mimeType)
+            }
+        }
+    }
+
+    /// The templates: with a `{cluster}` variable when there are several (completions offer the names).
+    static func resourceTemplates(_ fleet: Fleet) -> [Resource.Template] {
+        guard fleet.isMulti else { return templates }
+        return templates.map { template in
+            .init(uriTemplate: clusterPrefix + "{cluster}/" + template.uriTemplate.dropFirst("proxmox://".count), name: template.name,
+                  title: template.title, description: template.description, mimeType: mimeType)
+        }
+    }
+
+    /// The cluster a URI names and the URI without it.
+    static func route(_ uri: String, _ fleet: Fleet) throws -> (String, ToolEnvironment) {
+        guard fleet.isMulti, uri.hasPrefix(clusterPrefix) else { return (uri, fleet.primary) }
+        let rest = uri.dropFirst(clusterPrefix.count)
+        let name = String(rest.prefix { $0 != "/" })
+        guard let member = fleet.members.first(where: { $0.cluster == name }) else {
+            throw MCPError.invalidParams("unknown cluster '\(name.prefix(40))' in \(uri.prefix(120)): one of \(fleet.names.joined(separator: ", "))")
+        }
+        return ("proxmox://" + rest.dropFirst(name.count + 1), member)
+    }
+
+    static func register(on server: Server, fleet: Fleet) async {
         await server.withMethodHandler(ListResources.self) { _ in
-            ListResources.Result(resources: fixed)
+            ListResources.Result(resources: resources(fleet))
         }
         await server.withMethodHandler(ListResourceTemplates.self) { _ in
-            ListResourceTemplates.Result(templates: templates)
+            ListResourceTemplates.Result(templates: resourceTemplates(fleet))
         }
         await server.withMethodHandler(ReadResource.self) { parameters in
-            let value = try await read(parameters.uri, environment)
+            let (uri, environment) = try route(parameters.uri, fleet)
+            let value = try await read(uri, environment)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let text = String(decoding: try encoder.encode(value), as: UTF8.self)

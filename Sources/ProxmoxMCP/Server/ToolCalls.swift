@@ -6,13 +6,43 @@ import ProxmoxCore
 extension ProxmoxMCPServer {
     /// Runs one call; every failure becomes a tool error with one actionable line. Changing calls
     /// (and calls of changing tools refused before they ran) go to the audit log, when there is one.
+    /// Runs one call on the cluster it names (or the default, for a read), noting a default choice.
+    public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, fleet: Fleet,
+                            logger: Logger) async -> CallTool.Result {
+        let environment: ToolEnvironment
+        let note: String?
+        do {
+            (environment, note) = try fleet.resolve(definition, arguments)
+        } catch {
+            let details: [String: Value] = ["reason": .string(error.reason.rawValue), "message": .string(error.description), "field": "cluster"]
+            return errorResult(error.description, details: details)
+        }
+        let result = await Fleet.$current.withValue(fleet) {
+            await call(definition, arguments, environment: environment, logger: logger)
+        }
+        guard let note, result.isError != true else { return result }
+        var structured = result.structuredContent
+        if case var .object(fields)? = structured {
+            fields["notes"] = .array((fields["notes"]?.arrayValue ?? []) + [.string(note)])
+            structured = .object(fields)
+        }
+        var content = result.content
+        if case let .text(text, annotations, meta)? = content.first {
+            content[0] = .text(text: text + "\n(\(note))", annotations: annotations, _meta: meta)
+        }
+        return CallTool.Result(content: content, structuredContent: structured, isError: result.isError)
+    }
+
     public static func call(_ definition: ToolDefinition, _ arguments: [String: Value]?, environment: ToolEnvironment,
                      logger: Logger) async -> CallTool.Result {
-        let label = environment.simulated ? "[simulated cluster] " : ""
+        let named = definition.spansClusters ? nil : environment.cluster
+        let label = (named.map { "[\($0)] " } ?? "") + (environment.simulated ? "[simulated cluster] " : "")
         let journal = CommandJournal()
         var changes = !definition.isReadOnly
         do {
-            let parsed = try ToolArguments(arguments, allowed: Set(definition.properties.keys))
+            // The fleet chose this cluster already; its name is not the tool's own argument.
+            let own = environment.cluster == nil ? arguments : arguments?.filter { $0.key != "cluster" }
+            let parsed = try ToolArguments(own, allowed: Set(definition.properties.keys))
             changes = definition.changes(parsed)
             try ToolPolicy.check(definition, parsed, environment)
             let call = ToolCall(arguments: parsed, environment: environment)
@@ -22,8 +52,14 @@ extension ProxmoxMCPServer {
             }
             if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
             logOutcome(definition, output, logger: logger)
+            var structured = output.structured
+            if case var .object(fields) = structured, !definition.spansClusters {
+                if let cluster = environment.cluster { fields["cluster"] = .string(cluster) }
+                if !journal.answeredBy.isEmpty { fields["answeredBy"] = .array(journal.answeredBy.map { .string($0) }) }
+                structured = .object(fields)
+            }
             return CallTool.Result(content: [.text(text: label + output.text, annotations: nil, _meta: nil)],
-                                   structuredContent: output.structured as Value?, isError: false)
+                                   structuredContent: structured as Value?, isError: false)
         } catch {
             let proxmoxError = error as? ProxmoxError
             let message = proxmoxError?.description ?? "internal error: \(error)"
@@ -37,6 +73,7 @@ extension ProxmoxMCPServer {
                 details["log"] = .array(log.map { .string($0) })
             }
             if case let .invalidArgument(field, _)? = proxmoxError { details["field"] = .string(field) }
+            if let cluster = environment.cluster { details["cluster"] = .string(cluster) }
             if changes {
                 environment.auditLog?.append(AuditLog.Entry(
                     tool: definition.name, arguments: arguments ?? [:], outcome: journal.commands.isEmpty ? "refused" : "error",

@@ -17,7 +17,8 @@ enum ToolPolicy {
             throw .refused("\(definition.name) is off: an operator must list the programs it may run in guestExec (--guest-exec, PROXMOX_GUEST_EXEC or \"guestExec\" in the config file, e.g. df,uptime,systemctl); nothing ran")
         }
         if environment.readOnly && !definition.isReadOnly {
-            throw .refused("\(definition.name) is not available: the server runs read-only (readOnly), only tools that change nothing are offered; nothing ran")
+            let scope = environment.cluster.map { "cluster '\($0)' is read-only (readOnly)" } ?? "the server runs read-only (readOnly)"
+            throw .refused("\(definition.name) is not available: \(scope), only tools that change nothing are offered; nothing ran")
         }
         if environment.safeMode && definition.createsOrDeletes {
             throw .refused("\(definition.name) is disabled: the server runs in safe mode (no create, clone or delete); nothing ran")

@@ -22,17 +22,45 @@ enum Guests {
 
     // MARK: List
 
+    static let status = Argument<String?>.choice("status", "Only guests in this state", ["running", "stopped", "paused", "suspended", "unknown"])
+    static let tag = Argument<FreeText?>.text("tag", "Only guests with this tag (case-insensitive)", maxLength: 128, oneLine: true)
+    static let pool = Argument<FreeText?>.text("pool", "Only members of this resource pool", maxLength: 128, oneLine: true)
+    static let name = Argument<FreeText?>.text("name", "Only names containing this (case-insensitive), or matching it as a glob with * and ?, e.g. web-*", maxLength: 128, oneLine: true)
+    static let template = Argument<Bool?>.flag("template", "true: templates only; false: no templates; default both")
+    static let limit = Argument<Int>.integer("limit", "Guests per page, by id", unit: "guests", range: 1...1000, default: 200)
+    static let cursor = Argument<FreeText?>.text("cursor", "nextCursor of the previous page; default: the first page", maxLength: 64, oneLine: true)
+
     static func list(_ kind: GuestKind) -> ToolDefinition {
         let key = kind == .qemu ? "vms" : "containers"
         return ToolDefinition(
             name: "\(prefix(kind))_list", title: "List \(noun(kind))s",
-            description: "List \(kind == .qemu ? "QEMU VMs" : "LXC containers") of the whole cluster (or one node) with status, node, CPU, memory, disk, tags and lock; templates are flagged. Read-only.",
-            arguments: [Shared.filterNode.erased, Shared.transport.erased], annotations: Shared.readOnly,
-            output: Shared.provenance + [.list(key, "\(noun(kind))s, by id", GuestSummary.schema, required: true)]
+            description: "List \(kind == .qemu ? "QEMU VMs" : "LXC containers") of the whole cluster (or one node) with status, node, CPU, memory, disk, tags, pool and lock; templates are flagged. Filters combine; pages of limit by id, total always given. Read-only.",
+            arguments: [Shared.filterNode.erased, status.erased, tag.erased, pool.erased, name.erased, template.erased, limit.erased,
+                        cursor.erased, Shared.transport.erased],
+            annotations: Shared.readOnly,
+            output: Shared.provenance + [
+                .list(key, "\(noun(kind))s of this page, by id", GuestSummary.schema, required: true),
+                .integer("total", "\(noun(kind))s matching the filters, on all pages", required: true),
+                .string("nextCursor", "Pass as cursor for the next page; absent on the last"),
+            ]
         ) { call in
+            let after: Int? = try call[cursor].map { text in
+                guard let id = GuestPage.id(fromCursor: text.value) else {
+                    throw ProxmoxError.invalidArgument(field: "cursor", reason: "'\(text.value.prefix(40))' is not a cursor of this tool (pass nextCursor as returned)")
+                }
+                return id
+            }
+            let filter = GuestFilter(status: try call[status], tag: try call[tag]?.value, pool: try call[pool]?.value,
+                                     name: try call[name]?.value, template: try call[template])
             let outcome = try await call.engine.read(ListGuests(kind: kind, node: try await call.node(Shared.filterNode)), transport: try call.transport())
-            let text = outcome.value.isEmpty ? "No \(noun(kind))s." : outcome.value.map(\.line).joined(separator: "\n")
-            return call.answer([key: try Structured.encode(outcome.value)], outcome, text: text)
+            let page = GuestPage(outcome.value, filter: filter, limit: try call[limit], after: after)
+            var text = page.guests.isEmpty ? "No \(noun(kind))s." : page.guests.map(\.line).joined(separator: "\n")
+            if let next = page.nextCursor {
+                text += "\n(\(page.guests.count) of \(page.total); cursor \(next) for the next page)"
+            }
+            var fields: [String: Value] = [key: try Structured.encode(page.guests), "total": .int(page.total)]
+            if let next = page.nextCursor { fields["nextCursor"] = .string(next) }
+            return call.answer(fields, outcome, text: text)
         }
     }
 

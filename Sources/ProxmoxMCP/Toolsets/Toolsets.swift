@@ -8,7 +8,11 @@ enum Toolsets {
 
     static let toolset = Toolset(
         id: id, summary: "See the toolsets and switch one on (with dynamicToolsets)", isDefault: false,
-        tools: [list, enable])
+        tools: [list, enable].map { tool in
+            var tool = tool
+            tool.spansClusters = true
+            return tool
+        })
 
     static let setFields = ResultSchema.object([
         .string("id", "Toolset id", required: true),
@@ -62,7 +66,8 @@ enum Toolsets {
                  .boolean("simulated", "true: the server runs against the simulated cluster")]
     ) { call in
         let id = try call[name]
-        let changed = call.environment.toolsets.enable(id)
+        // Every cluster's selection: the tool list is one for the whole server.
+        let changed = (Fleet.current?.members ?? [call.environment]).map { $0.toolsets.enable(id) }.contains(true)
         if changed { await CallContext.current?.toolsChanged?() }
         let tools = call.environment.tools.filter { $0.toolset == id }.map(\.name)
         var fields: [String: Value] = ["toolset": .string(id), "changed": .bool(changed), "tools": .array(tools.map { .string($0) })]
