@@ -181,7 +181,7 @@ import Testing
         let env = folder.path + "/.env"
         let file = folder.path + "/proxmox-config.json"
         #expect(configuration.problems == [
-            "unknown option '--hots x' (did you mean --host?) (see --help and docs/configuration.md)",
+            "unknown option '--hots x' (did you mean --hosts?) (see --help and docs/configuration.md)",
             "--timeout needs a value",
             "\(env) line 3 is not KEY=value",
             "config file \(file): unknown key 'PROXMOX_HOST' (the file uses keys such as sshUser, not variable names)",

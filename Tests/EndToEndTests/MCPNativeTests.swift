@@ -155,7 +155,7 @@ import TestSupport
         await server.client.onNotification(ToolListChangedNotification.self) { _ in changes.withLock { $0 += 1 } }
         let initialized = try await server.connect()
         #expect(initialized.capabilities.tools?.listChanged == true)
-        #expect(initialized.instructions?.contains("Off: tasks, backup, migration, disks, cloud-init, guest-agent (proxmox_toolset_enable switches one on)") == true)
+        #expect(initialized.instructions?.contains("Off: tasks, backup, migration, disks, cloud-init, guest-agent, fleet (proxmox_toolset_enable switches one on)") == true)
         let before = try await server.client.listTools().tools.map(\.name)
         #expect(before.contains("proxmox_toolset_enable") && !before.contains("proxmox_task_status"))
         let refused = try await server.call("proxmox_task_status", ["upid": "UPID:pve1:0002F101:01C3AA01:69250DA0:vzdump::root@pam:"])

@@ -18,6 +18,8 @@ public final class TestSSHServer: @unchecked Sendable {
     /// Host key public files, for fingerprint checks.
     public let hostKeyPublicPaths: [String]
     private var pid: pid_t
+    /// The loopback address sshd listens on.
+    public let listenAddress: String
 
     /// Every argv the simulator received, one JSON array per line (`PVE_SIM_ARGV_LOG`).
     public let argvLogPath: String
@@ -28,8 +30,13 @@ public final class TestSSHServer: @unchecked Sendable {
     ///   - sharedStatePath: the state file of another test host, to play another node of the same cluster.
     ///   - clientKey: a client key pair (path of the private key) to authorise instead of a new one.
     ///   - simulatorEnvironment: more variables for every session (e.g. `PVE_SIM_STARTUP_MS`, the host-cost model).
+    ///   - listenAddress: the loopback address it listens on (a jump-host test puts the inner host on 127.0.0.2).
+    ///   - logLevel: sshd's LogLevel (a bastion's DEBUG1 log shows each forwarded connection).
+    ///   - allowForwarding: `AllowTcpForwarding` (a bastion that refuses to forward, for the negative case).
     public init(simulatorBinary: String, node: String = "pve1", sharedStatePath: String? = nil,
-                clientKey: String? = nil, simulatorEnvironment: [String: String] = [:]) throws {
+                clientKey: String? = nil, simulatorEnvironment: [String: String] = [:], listenAddress: String = "127.0.0.1",
+                logLevel: String = "ERROR", allowForwarding: Bool = true) throws {
+        self.listenAddress = listenAddress
         let base = try Self.makeTemporaryDirectory()
         directory = base
         user = Self.currentUser()
@@ -66,7 +73,8 @@ public final class TestSSHServer: @unchecked Sendable {
             let port = try Self.freePort()
             let config = """
                 Port \(port)
-                ListenAddress 127.0.0.1
+                ListenAddress \(listenAddress)
+                AllowTcpForwarding \(allowForwarding ? "yes" : "no")
                 HostKey \(path("host_ed25519"))
                 HostKey \(path("host_ecdsa"))
                 PidFile \(path("sshd.pid"))
@@ -77,7 +85,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 KbdInteractiveAuthentication no
                 UsePAM no
                 PermitRootLogin prohibit-password
-                LogLevel ERROR
+                LogLevel \(logLevel)
                 SetEnv SHLVL=1 PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)\(simulatorEnvironment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined())
 
                 """
@@ -87,13 +95,13 @@ public final class TestSSHServer: @unchecked Sendable {
             // Linux takes for the child's exit, after which it blocks in waitpid and stops
             // reaping every later child of the test process.
             let sshd = try Self.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", path("sshd_config")], log: path("sshd.log"))
-            if Self.waitForListener(port: port, pid: sshd) {
+            if Self.waitForListener(port: port, pid: sshd, address: listenAddress) {
                 self.port = port
                 self.pid = sshd
                 var knownHosts = ""
                 for file in hostKeyPublicPaths {
                     let fields = try String(contentsOfFile: file, encoding: .utf8).split(separator: " ")
-                    knownHosts += "[127.0.0.1]:\(port) \(fields[0]) \(fields[1])\n"
+                    knownHosts += "[\(listenAddress)]:\(port) \(fields[0]) \(fields[1])\n"
                 }
                 try knownHosts.write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
                 return
@@ -162,7 +170,7 @@ public final class TestSSHServer: @unchecked Sendable {
     public func restart() throws {
         let config = directory.appendingPathComponent("sshd_config").path
         pid = try Self.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], log: directory.appendingPathComponent("sshd.log").path)
-        guard Self.waitForListener(port: port, pid: pid) else { throw TestSetupError("sshd did not start again") }
+        guard Self.waitForListener(port: port, pid: pid, address: listenAddress) else { throw TestSetupError("sshd did not start again") }
     }
 
     /// Puts every authorised key behind a forced command (`command="...",restrict`), as a guarded
@@ -328,13 +336,13 @@ public final class TestSSHServer: @unchecked Sendable {
         return waitpid(pid, &status, WNOHANG) == 0
     }
 
-    static func waitForListener(port: Int, pid: pid_t) -> Bool {
+    static func waitForListener(port: Int, pid: pid_t, address listen: String = "127.0.0.1") -> Bool {
         for _ in 0..<200 {
             guard isRunning(pid) else { return false }
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_addr.s_addr = inet_addr(listen)
             address.sin_port = UInt16(port).bigEndian
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

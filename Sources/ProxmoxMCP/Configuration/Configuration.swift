@@ -193,7 +193,7 @@ public struct Configuration: Sendable {
     private mutating func checkClusters() {
         guard !clusters.isEmpty else {
             if let name = text("defaultCluster") {
-                problems.append("defaultCluster = '\(name)' (\(source("defaultCluster")!.describe(SettingCatalog.setting("defaultCluster")!))) but the config file has no clusters map")
+                warnings.append("defaultCluster = '\(name)' (\(source("defaultCluster")!.describe(SettingCatalog.setting("defaultCluster")!))) is not used: the config file has no clusters map")
             }
             return
         }

@@ -92,7 +92,7 @@ public enum SettingKind: Sendable, Equatable {
     }
 
     /// `host` or `host:port` (a bracketed IPv6 `[::1]:22` too).
-    static func address(_ item: String, defaultPort: Int) -> (host: String, port: Int)? {
+    public static func address(_ item: String, defaultPort: Int) -> (host: String, port: Int)? {
         var text = Substring(item.trimmingCharacters(in: .whitespaces))
         var host: Substring
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
@@ -111,7 +111,7 @@ public enum SettingKind: Sendable, Equatable {
     }
 
     /// `[user@]host[:port]`, one hop of proxyJump.
-    static func jump(_ item: String, defaultUser: String) -> (user: String, host: String, port: Int)? {
+    public static func jump(_ item: String, defaultUser: String) -> (user: String, host: String, port: Int)? {
         let parts = item.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let user = parts.count == 2 ? parts[0] : defaultUser
         guard !user.isEmpty, let address = address(parts.last!, defaultPort: 22) else { return nil }

@@ -20,6 +20,7 @@ enum FleetTools {
         .string("error", "Why this cluster did not answer (the others still did)"),
         .string("reason", "Typed reason of the error: unreachable, refused, ..."),
         .strings("answeredBy", "SSH hosts (host:port) that answered"),
+        .strings("commands", "Command lines run for this cluster", required: true),
         .integer("milliseconds", "Time this cluster took to answer", required: true),
     ])
 
@@ -27,7 +28,9 @@ enum FleetTools {
         name: "proxmox_fleet_overview", title: "Fleet overview",
         description: "Every configured cluster at once, read concurrently: quorum, nodes up/down, guests running, CPU and memory in use, failed tasks of the last 24 h. A cluster that cannot be reached gets its own error; the others still answer. Read-only.",
         arguments: [], annotations: Shared.readOnly,
-        output: [.list("clusters", "One entry per cluster, in configuration order", entry, required: true),
+        output: [.choice("transport", ["api"], "Always api (pvesh)", required: true),
+                 .strings("commands", "Command lines run, cluster after cluster", required: true),
+                 .list("clusters", "One entry per cluster, in configuration order", entry, required: true),
                  .integer("answered", "Clusters that answered", required: true),
                  .integer("failed", "Clusters that did not", required: true)]
     ) { call in
@@ -53,7 +56,8 @@ enum FleetTools {
         }
         return ToolOutput(text: lines.joined(separator: "\n"),
                           structured: .object(["clusters": .array(ordered.map { .object($0) }), "answered": .int(ordered.count - failed),
-                                               "failed": .int(failed)]))
+                                               "failed": .int(failed), "transport": "api",
+                                               "commands": .array(ordered.flatMap { $0["commands"]?.arrayValue ?? [] })]))
     }
 
     /// One cluster's entry: its three reads at once, or its error.
@@ -62,13 +66,15 @@ enum FleetTools {
         let journal = CommandJournal()
         var entry: [String: Value] = ["cluster": .string(environment.cluster ?? "default"), "readOnly": .bool(environment.readOnly)]
         if environment.simulated { entry["simulated"] = true }
+        let taskFilter = TaskFilter(status: "error", since: now - 86_400, limit: 1000)
+        entry["commands"] = .array([ClusterStatus().apiCommand, ClusterResources().apiCommand, TaskList(node: nil, filter: taskFilter).apiCommand]
+            .map { .string($0.description) })
         do {
             let engine = environment.engine
             let overview = try await CommandJournal.$current.withValue(journal) {
                 async let status = engine.read(ClusterStatus(), transport: .api)
                 async let resources = engine.read(ClusterResources(), transport: .api)
-                async let tasks = engine.read(TaskList(node: nil, filter: TaskFilter(status: "error", since: now - 86_400, limit: 1000)),
-                                              transport: .api)
+                async let tasks = engine.read(TaskList(node: nil, filter: taskFilter), transport: .api)
                 return ClusterOverview(status: try await status.value, resources: try await resources.value, tasks: try await tasks.value,
                                        now: now)
             }

@@ -33,12 +33,12 @@ enum Golden {
     /// Every toolset's rows; the coverage test checks that every tool of the catalog has one.
     static var rows: [GoldenRow] {
         GuestsTests.rows + SnapshotsTests.rows + ConfigTests.rows + NodesTests.rows + StorageTests.rows + TasksTests.rows + BackupsTests.rows + ToolsetsTests.rows + APITests.rows
-            + MigrationTests.rows + DisksTests.rows + CloudInitTests.rows + GuestAgentTests.rows
+            + MigrationTests.rows + DisksTests.rows + CloudInitTests.rows + GuestAgentTests.rows + FleetTests.rows
     }
 
     /// Steps that toolsets add to the end of the tool sweep (after the guest lifecycle).
     static var sweeps: [(String, [String: Value])] { TasksTests.sweep + BackupsTests.sweep + ToolsetsTests.sweep + APITests.sweep
-        + DisksTests.sweep + GuestAgentTests.sweep + CloudInitTests.sweep + MigrationTests.sweep }
+        + DisksTests.sweep + GuestAgentTests.sweep + CloudInitTests.sweep + MigrationTests.sweep + FleetTests.sweep }
 
     static func environment(safeMode: Bool = false, store: StateStore = StateStore(), protectedVMIDs: Set<Int> = []) -> ToolEnvironment {
         return ToolEnvironment(engine: ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store)),

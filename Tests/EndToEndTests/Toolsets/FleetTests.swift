@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import MCP
+import ProxmoxCore
+import ProxmoxMCP
+import PVESimulator
+import Testing
+import TestSupport
+
+/// The fleet in-process: routing by cluster, the overview with one cluster failing, filters and
+/// pages over a generated 10,000-guest cluster.
+@Suite struct FleetTests {
+    static let rows: [GoldenRow] = [
+        GoldenRow("proxmox_fleet_overview", [:], both: [
+            "pvesh get /cluster/status --output-format json", "pvesh get /cluster/resources --output-format json",
+            "pvesh get /cluster/tasks --output-format json",
+        ]),
+    ]
+
+    /// This toolset's steps of the tool sweep over a real sshd.
+    static let sweep: [(String, [String: Value])] = [("proxmox_fleet_overview", [:])]
+
+    @Test(arguments: rows) func bothTransports(_ row: GoldenRow) async { await Golden.check(row) }
+
+    /// A runner for a cluster that cannot be reached.
+    struct Unreachable: CommandRunner {
+        func run(_ command: Command) async throws -> CommandOutput {
+            throw ProxmoxError.notStarted("cannot connect to root@192.0.2.9:22: Connection refused")
+        }
+    }
+
+    static func member(_ name: String, store: StateStore = StateStore(), readOnly: Bool = false, runner: (any CommandRunner)? = nil) -> ToolEnvironment {
+        let engine = ProxmoxEngine(runner: runner ?? SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store))
+        var environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: runner == nil, readOnly: readOnly,
+                                          toolsets: ToolsetSelection(["all"]))
+        environment.cluster = name
+        return environment
+    }
+
+    static func call(_ tool: String, _ arguments: [String: Value], _ fleet: Fleet) async -> CallTool.Result {
+        var quiet = Logger(label: "quiet")
+        quiet.logLevel = .critical
+        return await ProxmoxMCPServer.call(ToolCatalog.all.first { $0.name == tool }!, arguments, fleet: fleet, logger: quiet)
+    }
+
+    @Test func overviewAnswersEveryClusterAndKeepsAFailureToItsOwnEntry() async throws {
+        let fleet = Fleet([Self.member("homelab"), Self.member("dark", runner: Unreachable()), Self.member("office", readOnly: true)],
+                          defaultName: "homelab")
+        let result = await Self.call("proxmox_fleet_overview", [:], fleet)
+        #expect(result.isError == false)
+        let fields = try #require(result.structuredContent?.objectValue)
+        #expect(fields["answered"] == 2 && fields["failed"] == 1)
+        let entries = fields["clusters"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(entries.map { $0["cluster"]?.stringValue } == ["homelab", "dark", "office"])
+        #expect(entries[1]["reason"] == "transport", "\(entries[1])")
+        #expect(entries[1]["error"]?.stringValue?.contains("192.0.2.9") == true)
+        let overview = try #require(entries[0]["overview"]?.objectValue)
+        // The built-in cluster: pve1 and pve2 online (16 + 8 threads), pve3 offline; 9 guests besides the two templates.
+        #expect(overview["nodesTotal"] == 3 && overview["nodesOnline"] == 2 && overview["nodesOffline"] == ["pve3"])
+        #expect(overview["cpuCores"] == 24 && overview["guestsTotal"] == 9 && overview["vms"] == 5 && overview["containers"] == 4)
+        #expect(overview["guestsRunning"] == 6 && overview["quorate"] == true && overview["name"] == "homelab")
+        #expect(overview["memoryTotal"] == .int(67_324_211_200 + 33_539_407_872))
+        #expect(entries[2]["readOnly"] == true)
+        #expect(Self.textOf(result).contains("dark: ERROR "))
+    }
+
+    @Test func callsGoToTheNamedClusterAndChangesMustNameOne() async throws {
+        let homelab = StateStore(), lab = StateStore()
+        let fleet = Fleet([Self.member("homelab", store: homelab), Self.member("lab", store: lab), Self.member("prod", readOnly: true)],
+                          defaultName: "homelab")
+        let started = await Self.call("proxmox_vm_start", ["vmid": 102, "cluster": "lab"], fleet)
+        #expect(started.isError == false && started.structuredContent?.objectValue?["cluster"] == "lab")
+        #expect(try lab.read { $0.guests.first { $0.vmid == 102 }?.status } == "running")
+        #expect(try homelab.read { $0.guests.first { $0.vmid == 102 }?.status } == "stopped")
+
+        let unnamed = await Self.call("proxmox_vm_start", ["vmid": 102], fleet)
+        #expect(unnamed.isError == true && unnamed.errorDetails["field"] == "cluster")
+        let dry = await Self.call("proxmox_vm_config", ["vmid": 100, "set": ["cores": 4], "dryRun": true], fleet)
+        #expect(dry.isError == true, "a config change without cluster is refused, dry run or not")
+        let unknown = await Self.call("proxmox_vm_list", ["cluster": "labb"], fleet)
+        #expect(unknown.isError == true && Self.textOf(unknown).contains("did you mean lab?"), "\(Self.textOf(unknown))")
+        let readOnly = await Self.call("proxmox_vm_start", ["vmid": 102, "cluster": "prod"], fleet)
+        #expect(readOnly.errorDetails["reason"] == "refused")
+
+        let read = await Self.call("proxmox_vm_config", ["vmid": 100], fleet)
+        #expect(read.isError == false && read.structuredContent?.objectValue?["cluster"] == "homelab")
+        #expect(Self.textOf(read).contains("answered for cluster 'homelab', the default"))
+
+        let listed = fleet.listed(ToolCatalog.all.first { $0.name == "proxmox_vm_list" }!)
+        #expect(listed.inputSchema.objectValue?["properties"]?.objectValue?["cluster"]?.objectValue?["enum"] == ["homelab", "lab", "prod"])
+        let single = Fleet([Self.member("only")])
+        #expect(single.listed(ToolCatalog.all.first { $0.name == "proxmox_vm_list" }!).inputSchema.objectValue?["properties"]?.objectValue?["cluster"] == nil)
+    }
+
+    @Test func filtersAndPagesOverTenThousandGuests() async throws {
+        let store = StateStore(memory: .scaled(.init(nodes: 16, guests: 10_000)))
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store))
+        let environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: true)
+        let guests = try store.read { $0.guests }
+        let vms = guests.filter { $0.kind == .qemu }
+        let first = await callQuietly("proxmox_vm_list", [:], environment)
+        let fields = try #require(first.structuredContent?.objectValue)
+        #expect(fields["total"] == .int(vms.count))
+        #expect(fields["vms"]?.arrayValue?.count == 200)
+        let lastID = fields["vms"]?.arrayValue?.last?.objectValue?["vmid"]?.intValue
+        #expect(fields["nextCursor"] == .string("after:\(lastID ?? 0)"))
+
+        // Page through every running prod web VM on pve03 and compare with the state, counted by hand.
+        // Proxmox lists a paused VM as running in /cluster/resources (qmpstatus tells them apart).
+        let expected = vms.filter { $0.status != "stopped" && $0.node == "pve03" && $0.config["tags"]?.split(separator: ";").contains("prod") == true
+            && $0.config["name"]?.hasPrefix("web-") == true }.map(\.vmid).sorted()
+        var seen: [Int] = []
+        var cursor: Value?
+        repeat {
+            var arguments: [String: Value] = ["status": "running", "node": "pve03", "tag": "PROD", "name": "web-*", "limit": 7]
+            if let cursor { arguments["cursor"] = cursor }
+            let page = await callQuietly("proxmox_vm_list", arguments, environment)
+            let object = try #require(page.structuredContent?.objectValue)
+            #expect(object["total"] == .int(expected.count))
+            seen += object["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } ?? []
+            cursor = object["nextCursor"]
+        } while cursor != nil
+        #expect(seen == expected && !expected.isEmpty)
+
+        let pooled = await callQuietly("proxmox_ct_list", ["pool": "platform", "template": false, "limit": 1000], environment)
+        #expect(pooled.structuredContent?.objectValue?["total"] == .int(guests.filter { $0.kind == .lxc && $0.pool == "platform" }.count))
+        let bad = await callQuietly("proxmox_vm_list", ["cursor": "page2"], environment)
+        #expect(bad.errorDetails["field"] == "cursor")
+    }
+
+    @Test func globsMatchLikeAShell() {
+        let cases: [(String, String, Bool)] = [("web-*", "web-0001", true), ("web-*", "db-0001", false), ("*-00?1", "db-0021", true),
+                                               ("*", "", true), ("a*b*c", "aXXbYYc", true), ("a*b*c", "aXXbYY", false)]
+        for (pattern, text, matches) in cases {
+            #expect(GuestFilter(name: pattern).matches(GuestSummary(vmid: 100, name: text, node: "n", status: "running", type: .qemu)) == matches,
+                    "\(pattern) ~ \(text)")
+        }
+    }
+
+    static func textOf(_ result: CallTool.Result) -> String {
+        result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
+    }
+}
