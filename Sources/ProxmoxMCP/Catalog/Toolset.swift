@@ -13,13 +13,15 @@ public struct Toolset: Sendable {
     public let isDefault: Bool
     public let tools: [ToolDefinition]
 
-    init(id: String, summary: String, isDefault: Bool, tools: [ToolDefinition]) {
+    /// - Parameter spansClusters: its tools answer for the whole server (no `cluster` argument).
+    init(id: String, summary: String, isDefault: Bool, spansClusters: Bool = false, tools: [ToolDefinition]) {
         self.id = id
         self.summary = summary
         self.isDefault = isDefault
         self.tools = tools.map { tool in
             var tool = tool
             tool.toolset = id
+            tool.spansClusters = spansClusters
             return tool
         }
     }

@@ -6,11 +6,7 @@ import ProxmoxCore
 enum FleetTools {
     static let toolset = Toolset(
         id: "fleet", summary: "Every configured cluster at a glance (on by default with a clusters map)", isDefault: false,
-        tools: [overview].map { tool in
-            var tool = tool
-            tool.spansClusters = true
-            return tool
-        })
+        spansClusters: true, tools: [overview])
 
     static let entry = ResultSchema.object([
         .string("cluster", "Its name in the clusters map (\"default\" with one cluster)", required: true),

@@ -8,11 +8,7 @@ enum Toolsets {
 
     static let toolset = Toolset(
         id: id, summary: "See the toolsets and switch one on (with dynamicToolsets)", isDefault: false,
-        tools: [list, enable].map { tool in
-            var tool = tool
-            tool.spansClusters = true
-            return tool
-        })
+        spansClusters: true, tools: [list, enable])
 
     static let setFields = ResultSchema.object([
         .string("id", "Toolset id", required: true),
