@@ -58,7 +58,7 @@ let package = Package(
         // The benchmark: a real sshd with pve-sim behind it, measured from raw libssh2 up to MCP.
         .executableTarget(
             name: "mcp-proxmox-bench",
-            dependencies: ["SSHClient", "ProxmoxCore", "ProxmoxMCP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["SSHClient", "ProxmoxCore", "ProxmoxMCP", "PVESimulator", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .target(name: "TestSupport", dependencies: ["ProxmoxCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ProxmoxCoreTests", dependencies: ["ProxmoxCore", "TestSupport"]),

@@ -59,7 +59,7 @@ public struct SSHEndpoint: Sendable, Hashable {
     public var addresses: [SSHHostAddress] { [SSHHostAddress(host: host, port: port)] + fallbackHosts }
 
     /// This endpoint at another of its addresses (same login and trust, no fallbacks).
-    func at(_ address: SSHHostAddress) -> SSHEndpoint {
+    public func at(_ address: SSHHostAddress) -> SSHEndpoint {
         var copy = self
         copy.host = address.host
         copy.port = address.port

@@ -211,6 +211,9 @@ try Subprocess.run("/usr/bin/ssh", control + sshBase + ["true"])
 record("OpenSSH with ControlMaster per call", try await repeated(50) { try Subprocess.run("/usr/bin/ssh", control + sshBase + ["true"]) })
 _ = try? Subprocess.run("/usr/bin/ssh", ["-O", "exit"] + control + sshBase, check: false)
 
+// 8. The fleet: 10,000 guests, ten clusters, connections shared by clusters of one host.
+for figure in try await FleetScale.measure(sshd: server) { record(figure.name, figure.samples, target: figure.target, unit: figure.unit) }
+
 // Report.
 let table = Measurement.table(results)
 print(table)

@@ -98,7 +98,7 @@ import TestSupport
         let fixture = try SSHFixture()
         let checks = try await run(fixture, ["PROXMOX_SSH_PORT": "1"])
         #expect(checks["host reachable"]?.status == .fail)
-        #expect(checks["host reachable"]?.fix == "check host and sshPort, that sshd runs on the host, and that no firewall blocks the port")
+        #expect(checks["host reachable"]?.fix == "check host, hosts and sshPort, that sshd runs there, and that no firewall blocks the port")
         #expect(checks["host key"]?.status == .skip)
     }
 

@@ -68,13 +68,29 @@ public enum Doctor {
         var checks = [settingsFiles(configuration)]
         let settings = ConnectionSettings(configuration, environment: environment)
         let endpoint = settings.endpoint
-        do {
-            try endpoint.probeReachable()
-            checks.append(DoctorCheck(name: "host reachable", status: .pass, detail: "\(endpoint.host):\(endpoint.port) accepts TCP connections", fix: nil))
-        } catch {
-            checks.append(DoctorCheck(name: "host reachable", status: .fail, detail: error.description,
-                                      fix: "check host and sshPort, that sshd runs on the host, and that no firewall blocks the port"))
-            return checks + skipped(after: "host reachable")
+        if endpoint.jumps.isEmpty {
+            let reachable = reachability(endpoint)
+            checks.append(reachable)
+            if reachable.status == .fail { return checks + skipped(after: "host reachable") }
+        } else {
+            // Behind jump hosts the host is only reachable through them: each hop is checked in
+            // turn (reached through the ones before it), and the first that fails is named.
+            for (index, hop) in endpoint.jumps.enumerated() {
+                var through = hop
+                through.jumps = Array(endpoint.jumps.prefix(index))
+                let connection = SSHConnection(endpoint: through, logger: Logger(label: "doctor"))
+                defer { connection.close() }
+                let login = await loginChecks(connection)
+                guard login.allSatisfy({ $0.status == .pass }) else {
+                    let failed = login.first { $0.status == .fail }!
+                    checks.append(DoctorCheck(name: "host reachable", status: .fail,
+                                              detail: "jump host \(index + 1) of \(endpoint.jumps.count) (\(hop.display)): \(failed.detail)",
+                                              fix: "check proxyJump; \(failed.fix ?? "")"))
+                    return checks + skipped(after: "host reachable")
+                }
+            }
+            checks.append(DoctorCheck(name: "host reachable", status: .pass,
+                                      detail: "through \(endpoint.jumps.map(\.display).joined(separator: ", ")) (each logged in)", fix: nil))
         }
         let connection = SSHConnection(endpoint: endpoint, logger: Logger(label: "doctor"))
         defer { connection.close() }
@@ -83,6 +99,28 @@ public enum Doctor {
         guard login.allSatisfy({ $0.status == .pass }) else { return checks + skipped(after: login.last?.name ?? "host key") }
         checks += await hostChecks(connection, sudo: settings.sudo, slowShell: slowShell, verySlowShell: verySlowShell)
         return checks
+    }
+
+    /// TCP to the host, and to each of its fallback addresses (`hosts`): one unreachable address of
+    /// several is a warning, all of them a failure.
+    static func reachability(_ endpoint: SSHEndpoint) -> DoctorCheck {
+        var up: [String] = []
+        var down: [String] = []
+        for address in endpoint.addresses {
+            do {
+                try endpoint.at(address).probeReachable()
+                up.append(address.description)
+            } catch {
+                down.append(error.description)
+            }
+        }
+        let fix = "check host, hosts and sshPort, that sshd runs there, and that no firewall blocks the port"
+        if up.isEmpty { return DoctorCheck(name: "host reachable", status: .fail, detail: down.joined(separator: "; "), fix: fix) }
+        if !down.isEmpty {
+            return DoctorCheck(name: "host reachable", status: .warn, detail: "\(up.joined(separator: ", ")) answers; \(down.joined(separator: "; "))",
+                               fix: fix)
+        }
+        return DoctorCheck(name: "host reachable", status: .pass, detail: "\(up.joined(separator: ", ")) accept\(up.count == 1 ? "s" : "") TCP connections", fix: nil)
     }
 
     /// The table of checks, each failure with its fix.

@@ -164,4 +164,64 @@ import TestSupport
         #expect(result.answeredBy == SSHHostAddress(host: "127.0.0.1", port: other.port))
         #expect(second.connectedAddress == SSHHostAddress(host: "127.0.0.1", port: other.port))
     }
+
+    /// doctor behind a jump host: each hop is logged in to in turn and the one that fails is named.
+    @Test func doctorChecksEachHopAndEachAddress() async throws {
+        let fixture = try SSHFixture()
+        let main = fixture.server
+        let simulator = try Paths.binary("pve-sim")
+        let inner = try TestSSHServer(simulatorBinary: simulator, clientKey: main.clientKeyPath, listenAddress: "127.0.0.2")
+        let bastion = try TestSSHServer(simulatorBinary: simulator, clientKey: main.clientKeyPath)
+        defer {
+            inner.stop()
+            bastion.stop()
+        }
+        let knownHosts = main.directory.appendingPathComponent("doctor_known_hosts").path
+        try Self.knownHosts([main, inner, bastion], into: knownHosts)
+        let jump = ["PROXMOX_HOST": "127.0.0.2", "PROXMOX_SSH_PORT": String(inner.port), "PROXMOX_SSH_KNOWN_HOSTS": knownHosts,
+                    "PROXMOX_PROXY_JUMP": "\(bastion.user)@127.0.0.1:\(bastion.port)"]
+        let through = try await DoctorTests().run(fixture, jump)
+        #expect(through["host reachable"]?.status == .pass, "\(through["host reachable"]!.detail)")
+        #expect(through["host reachable"]?.detail == "through \(bastion.user)@127.0.0.1:\(bastion.port) (each logged in)")
+        #expect(through["pvesh, qm, pct"]?.status == .pass)
+
+        // The bastion's key unknown: the hop is named, nothing after it is tried.
+        try Self.knownHosts([main, inner], into: knownHosts)
+        let unknown = try await DoctorTests().run(fixture, jump)
+        #expect(unknown["host reachable"]?.status == .fail)
+        #expect(unknown["host reachable"]?.detail.hasPrefix("jump host 1 of 1 (\(bastion.user)@127.0.0.1:\(bastion.port)): host key of ") == true,
+                "\(unknown["host reachable"]!.detail)")
+        #expect(unknown["host key"]?.status == .skip)
+
+        // A dead second address is a warning; the host itself still passes every check.
+        let down = try Self.closedPort()
+        let fallback = try await DoctorTests().run(fixture, ["PROXMOX_HOSTS": "127.0.0.1:\(down)"])
+        #expect(fallback["host reachable"]?.status == .warn)
+        #expect(fallback["host reachable"]?.detail.hasPrefix("127.0.0.1:\(main.port) answers; cannot connect to ") == true,
+                "\(fallback["host reachable"]!.detail)")
+        #expect(fallback["authentication"]?.status == .pass)
+    }
+
+    /// sshIdleClose: an unused connection closes, and the next command opens it again.
+    @Test func anIdleConnectionClosesAndReopens() async throws {
+        let fixture = try SSHFixture()
+        var endpoint = fixture.endpoint()
+        endpoint.idleClose = .milliseconds(300)
+        let connection = SSHConnection(endpoint: endpoint)
+        defer { connection.close() }
+        // The control: the same host without idleClose stays logged in.
+        let kept = SSHConnection(endpoint: fixture.endpoint())
+        defer { kept.close() }
+        _ = try await connection.execute("true", timeout: .seconds(20))
+        _ = try await kept.execute("true", timeout: .seconds(20))
+        var closed = false
+        for _ in 0..<100 where !closed {
+            try await Task.sleep(for: .milliseconds(100))
+            closed = connection.connectedAddress == nil
+        }
+        #expect(closed, "still connected 10 s after its last command")
+        #expect(kept.connectedAddress == SSHHostAddress(host: "127.0.0.1", port: fixture.server.port))
+        let again = try await connection.execute("echo again", timeout: .seconds(20))
+        #expect(String(decoding: again.stdout, as: UTF8.self) == "again\n")
+    }
 }

@@ -137,6 +137,69 @@ import TestSupport
         }
     }
 
+    /// Resources and completions carry the cluster: every fixed resource once per cluster, templates
+    /// with {cluster}, which completion offers; the other arguments complete from the cluster named.
+    @Test func resourcesAndCompletionsPerCluster() async throws {
+        let folder = NSTemporaryDirectory() + "fleet-resources-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/fleet.json"
+        try #"{"clusters": {"east": {"simulator": true}, "west": {"simulator": true, "readOnly": true}}}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") && !$0.key.hasPrefix("PVE_SIM_") }
+        let server = try ServerProcess(arguments: ["serve", "--config", config], environment: environment, workingDirectory: folder)
+        let initialized = try await server.connect()
+        #expect(initialized.instructions?.contains("Clusters: east (default, simulated), west (read-only, simulated)") == true,
+                "\(initialized.instructions ?? "")")
+        let (resources, _) = try await server.client.listResources()
+        #expect(resources.map(\.uri) == ["east", "west"].flatMap { name in
+            ["cluster/status", "nodes", "guests"].map { "proxmox://clusters/\(name)/\($0)" }
+        })
+        let (templates, _) = try await server.client.listResourceTemplates()
+        #expect(templates.first?.uriTemplate == "proxmox://clusters/{cluster}/nodes/{node}/status")
+        let contents = try await server.client.readResource(uri: "proxmox://clusters/west/nodes/pve2/status")
+        #expect(try JSONValue.parse(Array((contents.first?.text ?? "").utf8))["node"] == "pve2")
+        await #expect(throws: MCPError.invalidParams("unknown cluster 'north' in proxmox://clusters/north/nodes: one of east, west")) {
+            _ = try await server.client.readResource(uri: "proxmox://clusters/north/nodes")
+        }
+        let names = try await server.client.complete(resourceURI: "proxmox://clusters/{cluster}/nodes/{node}/status", argumentName: "cluster",
+                                                     argumentValue: "w")
+        #expect(names.values == ["west"])
+        let nodes = try await server.client.complete(resourceURI: "proxmox://clusters/{cluster}/nodes/{node}/status", argumentName: "node",
+                                                     argumentValue: "", context: ["cluster": "west"])
+        #expect(nodes.values == ["pve1", "pve2", "pve3"])
+        // The read-only cluster refuses a change; the other one makes it.
+        let refused = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "west"])
+        #expect(refused.isError == true && Self.textOf(refused).contains("cluster 'west' is read-only"))
+        let started = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "east"])
+        #expect(started.isError == false, "\(Self.textOf(started))")
+        _ = await server.finish()
+    }
+
+    /// doctor shows every cluster's effective settings with the source of each, the strictest
+    /// of both levels named as such.
+    @Test func doctorShowsEveryClusterWithItsSources() throws {
+        let folder = NSTemporaryDirectory() + "fleet-doctor-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/fleet.json"
+        try #"{"protectedVmids": [100], "clusters": {"east": {"simulator": true, "protectedVmids": [200]}, "west": {"simulator": true, "readOnly": true}}, "defaultCluster": "west"}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") }
+        let output = try Subprocess.run(try Paths.binary("mcp-proxmox-admin"), ["doctor", "--config", config], environment: environment,
+                                        workingDirectory: folder).stdout
+        #expect(output.contains("Cluster east: effective configuration"), "\(output)")
+        #expect(output.contains("Cluster west (default): effective configuration"))
+        let east = output.components(separatedBy: "Cluster west")[0]
+        #expect(east.contains("protectedVmids") && east.contains("100,200") && east.contains("strictest of \(config): protectedVmids and \(config): clusters.east.protectedVmids"),
+                "\(east)")
+        let west = output.components(separatedBy: "Cluster west")[1]
+        #expect(west.contains("\(config): clusters.west.readOnly"))
+        #expect(output.contains("Checks: none (simulated cluster)"))
+    }
+
     static func textOf(_ result: CallTool.Result) -> String {
         result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
     }

@@ -121,7 +121,8 @@ import TestSupport
     @Test func waitForATaskStartedElsewhereThenStopAnother() async throws {
         let fixture = try SSHFixture()
         try StateStore(file: fixture.server.statePath).modify { cluster in
-            cluster.faults.slowTasks["qmstart:102"] = 12
+            // Long enough to be caught running and waited for with progress on a loaded machine.
+            cluster.faults.slowTasks["qmstart:102"] = 30
             cluster.faults.slowTasks["qmstart:103"] = 120
         }
         let progress = Mutex<[ProgressNotification.Parameters]>([])
@@ -132,7 +133,7 @@ import TestSupport
         // Started by someone else (here: another call that is not waited for by this one).
         let started = try await server.client.send(CallTool.request(.init(name: "proxmox_vm_start", arguments: ["vmid": 102, "transport": "api"])))
         let upid = try await Self.running(server, node: "pve2", vmid: 102)
-        let waited = try await server.client.send(CallTool.request(.init(name: "proxmox_task_wait", arguments: ["upid": .string(upid), "timeout": 30],
+        let waited = try await server.client.send(CallTool.request(.init(name: "proxmox_task_wait", arguments: ["upid": .string(upid), "timeout": 120],
                                                                          meta: Metadata(progressToken: .string("wait"))))).value
         let fields = try #require(waited.structuredContent?.objectValue)
         #expect(fields["status"] == "stopped" && fields["exitstatus"] == "OK" && fields["succeeded"] == true && fields["timedOut"] == false,
