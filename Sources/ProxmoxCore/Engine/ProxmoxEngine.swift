@@ -277,14 +277,30 @@ public struct ProxmoxEngine: Sendable {
 
     /// Polls a task until it stops or `timeout` passes; then reads the end of its log. Success is
     /// the task's exitstatus, never pvesh's exit code (it exits 0 for failed tasks).
+    ///
+    /// The log is read first: a finished task's log ends with the line its status is read from
+    /// (`TASK OK`, `TASK WARNINGS: n`, `TASK ERROR: ...`; UPID.pm `read_status`), so when pvesh ran
+    /// the worker in the foreground, one read (one Perl start on the host) settles the task. Only
+    /// a log without that line (still running, or a worker that died) goes on to the status polls.
+    /// - Parameter logFirst: false reads the status first, the long way (tests compare both).
     public func waitForTask(_ upid: UPID, timeout: Duration, started: ContinuousClock.Instant = .now,
-                            progress: ProgressHandler? = nil) async throws -> (TaskReport, [Command]) {
+                            progress: ProgressHandler? = nil, logFirst: Bool = true) async throws -> (TaskReport, [Command]) {
         let deadline = ContinuousClock.now + timeout
         let statusRead = TaskStatusRead(upid)
         let statusCommand = statusRead.apiCommand
         var status: TaskStatus
         var delay = pollInterval
         var follower = TaskLogFollower(upid)
+        var firstRead: [Command] = []
+        if logFirst {
+            let logCommand = follower.nextRead.apiCommand
+            firstRead = [logCommand]
+            try await follower.finishChecked(self)
+            if let exit = follower.endLine.flatMap(TaskLogFollower.exitStatus(endLine:)) {
+                let report = TaskReport(upid: upid.description, status: "stopped", exitstatus: exit, log: Self.tail(follower.tail), waited: true)
+                return (report, [logCommand])
+            }
+        }
         while true {
             let output = try await runChecked(statusCommand)
             status = try Self.parsing("pvesh") { () throws(ParseFailure) in try statusRead.parse(output, family: .api) }
@@ -301,7 +317,7 @@ public struct ProxmoxEngine: Sendable {
         await follower.finish(self)
         let report = TaskReport(upid: upid.description, status: status.status, exitstatus: status.exitstatus,
                                 log: Self.tail(follower.tail), waited: true)
-        return (report, [statusCommand, logCommand])
+        return (report, firstRead + [statusCommand, logCommand])
     }
 
     /// Runs a parser, turning its failure into the engine's error for `program`'s output.

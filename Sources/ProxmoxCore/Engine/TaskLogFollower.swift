@@ -7,6 +7,8 @@ struct TaskLogFollower {
     private(set) var progress = TaskLogProgress()
     /// The last lines read, for the report at the end.
     private(set) var tail: [String] = []
+    /// The very last line read (the tail drops empty ones later).
+    private(set) var lastLine: String?
 
     init(_ upid: UPID) { self.upid = upid }
 
@@ -24,6 +26,7 @@ struct TaskLogFollower {
         read = last.n
         progress.consume(lines.map(\.t))
         tail = Array((tail + lines.map(\.t)).suffix(10))
+        lastLine = last.t
         return lines.count
     }
 
@@ -35,5 +38,30 @@ struct TaskLogFollower {
     /// Reads to the end of the log.
     mutating func finish(_ engine: ProxmoxEngine) async {
         while await advance(engine) == Self.page {}
+    }
+
+    /// Reads to the end of the log; a failed read is the caller's error (the first read of a wait).
+    mutating func finishChecked(_ engine: ProxmoxEngine) async throws {
+        while true {
+            let lines = try await engine.read(nextRead, transport: .api).value
+            guard let last = lines.last else { return }
+            read = last.n
+            progress.consume(lines.map(\.t))
+            tail = Array((tail + lines.map(\.t)).suffix(10))
+            lastLine = last.t
+            if lines.count < Self.page { return }
+        }
+    }
+
+    /// The last line read, when it is the line a finished task ends with.
+    var endLine: String? { lastLine.flatMap { $0.hasPrefix("TASK ") ? $0 : nil } }
+
+    /// The exit status a task's last log line stands for (UPID.pm `read_status`): `TASK OK` → `OK`,
+    /// `TASK WARNINGS: n` → `WARNINGS: n`, `TASK ERROR: text` → text; nil for any other line.
+    static func exitStatus(endLine line: String) -> String? {
+        if line == "TASK OK" { return "OK" }
+        if line.hasPrefix("TASK WARNINGS: "), Int(line.dropFirst("TASK WARNINGS: ".count)) != nil { return String(line.dropFirst(5)) }
+        if line.hasPrefix("TASK ERROR: ") { return String(line.dropFirst("TASK ERROR: ".count)) }
+        return nil
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import MCP
+import ProxmoxCore
+import ProxmoxMCP
 import PVESimulator
 import Synchronization
 import Testing
@@ -21,9 +23,9 @@ import TestSupport
                          "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 5000 --output-format json"]),
         GoldenRow("proxmox_task_log", ["upid": .string(failedBackup), "start": 2, "limit": 3],
                   both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 2 --limit 3 --output-format json"]),
+        // A finished task: its log's last line settles it, one read (TaskWaitShortcutTests).
         GoldenRow("proxmox_task_wait", ["upid": .string(failedBackup), "timeout": 5],
-                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/status --output-format json",
-                         "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 1000 --output-format json"]),
+                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 1000 --output-format json"]),
         GoldenRow("proxmox_task_stop", ["upid": .string(failedBackup), "confirm": true],
                   both: ["pvesh delete /nodes/pve1/tasks/\(failedBackup) --output-format json"]),
     ]
@@ -102,6 +104,54 @@ import TestSupport
             #expect(result.isError == true, "\(arguments)")
             #expect(Golden.commands(result) == [], "\(arguments)")
         }
+    }
+}
+
+/// The wait's shortcut: a finished task's log ends with its status line, so one log read settles
+/// it; the result is the same as the long way (status polls, then the log).
+@Suite struct TaskWaitShortcutTests {
+    @Test func oneLogReadReturnsWhatStatusAndLogReturn() async throws {
+        let store = StateStore()
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store))
+        // History: a failed backup job, a good one on another node, a start, a snapshot; then a task
+        // of this run with warnings, ended by hand in the state.
+        let upids = try store.read { $0.tasks.map(\.upid) }
+        #expect(upids.count == 4)
+        let warned = upids[3]
+        try store.modify { cluster in
+            cluster.tasks[3].exitstatus = "WARNINGS: 2"
+            cluster.tasks[3].log = ["WARN: one", "WARN: two", "TASK WARNINGS: 2"]
+        }
+        for upid in upids {
+            let (short, shortCommands) = try await engine.waitForTask(upid, timeout: .seconds(10))
+            let (long, longCommands) = try await engine.waitForTask(upid, timeout: .seconds(10), logFirst: false)
+            #expect(short == long, "\(upid)")
+            #expect(shortCommands.map(\.description) == ["pvesh get /nodes/\(upid.node)/tasks/\(upid)/log --start 0 --limit 1000 --output-format json"])
+            #expect(longCommands.count == 2)
+        }
+        let backup = try await engine.waitForTask(upids[0], timeout: .seconds(10)).0
+        #expect(backup.status == "stopped" && backup.exitstatus == "job errors" && backup.log.last == "TASK ERROR: job errors")
+        #expect(try await engine.waitForTask(warned, timeout: .seconds(10)).0.exitstatus == "WARNINGS: 2")
+    }
+
+    @Test func aRunningTaskGoesOnToTheStatusPolls() async throws {
+        let store = StateStore()
+        // A task still running: its log has no end line yet.
+        try store.modify { cluster in
+            cluster.tasks[3].status = "running"
+            cluster.tasks[3].exitstatus = nil
+            cluster.tasks[3].endtime = nil
+            cluster.tasks[3].log = ["snapshotting 'drive-scsi0' (local-lvm:vm-100-disk-0)"]
+        }
+        let upid = try store.read { $0.tasks[3].upid }
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store))
+        let (short, shortCommands) = try await engine.waitForTask(upid, timeout: .milliseconds(300))
+        let (long, _) = try await engine.waitForTask(upid, timeout: .milliseconds(300), logFirst: false)
+        #expect(short == long)
+        #expect(short.status == "running" && short.exitstatus == nil)
+        #expect(shortCommands.map(\.description) == ["pvesh get /nodes/pve1/tasks/\(upid)/log --start 0 --limit 1000 --output-format json",
+                                                       "pvesh get /nodes/pve1/tasks/\(upid)/status --output-format json",
+                                                       "pvesh get /nodes/pve1/tasks/\(upid)/log --start 1 --limit 1000 --output-format json"])
     }
 }
 
