@@ -5,6 +5,17 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+int pmx_release_free_memory(void) {
+#ifdef __GLIBC__
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}
 
 // Each session is driven by exactly one thread, so a per-thread counter tells that thread whether
 // libssh2 took in new packets while it served some other channel.

@@ -24,6 +24,22 @@ if let report = option("--reliability-report"), let output = option("--markdown"
 }
 let jsonPath = option("--json") ?? "bench.json"
 let markdownPath = option("--markdown")
+if let file = option("--parse-only") {
+    // Profiling aid: parse one JSON file a few times (e.g. under valgrind --tool=callgrind).
+    let bytes = Array(FileManager.default.contents(atPath: file) ?? Data())
+    for _ in 0..<10 { _ = try GuestSummary.parseList(records: try JSONValue.parseRecords(bytes) ?? []) }
+    exit(0)
+}
+if arguments.contains("--fleet-only") {
+    // The fleet figures alone (a quicker run while working on them); prints, writes nothing.
+    let host = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
+    let figures = try await FleetScale.measure(sshd: host)
+    host.stop()
+    for figure in figures {
+        print(Measurement(name: figure.name, samples: figure.samples, target: figure.target, unit: figure.unit).row)
+    }
+    exit(0)
+}
 
 let server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
 defer { server.stop() }

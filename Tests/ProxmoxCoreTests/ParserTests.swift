@@ -85,4 +85,25 @@ import TestSupport
             try NodeSummary.parseList(JSONValue.parse(Array(#"{"node":"x"}"#.utf8)))
         }
     }
+
+    /// The row-by-row read of a long listing returns what the whole-document read returns.
+    @Test func recordsReadTheSameGuestsAsTheDocument() throws {
+        let compact = try Paths.fixtureBytes("samples/pvesh-get-cluster-resources.json")
+        // The same rows pretty-printed (spaces and newlines everywhere JSON allows them).
+        let pretty = Array(try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(compact)), options: [.prettyPrinted]))
+        for bytes in [compact, pretty] {
+            let records = try #require(try JSONValue.parseRecords(bytes))
+            let guests = try GuestSummary.parseList(records: records)
+            let whole = try GuestSummary.parseList(JSONValue.parse(bytes))
+            #expect(!guests.isEmpty && guests == whole)
+        }
+        // A repeated key keeps its last value, as in a dictionary; other shapes are nil; bad JSON throws.
+        let repeated = try #require(try JSONValue.parseRecords(Array(#"[{"type":"qemu","vmid":100,"node":"a","node":"b"}]"#.utf8)))
+        #expect(try GuestSummary.parseList(records: repeated).first?.node == "b")
+        #expect(try JSONValue.parseRecords(Array(#"{"data":[]}"#.utf8)) == nil)
+        #expect(try JSONValue.parseRecords(Array("[1,2]".utf8)) == nil)
+        #expect(try JSONValue.parseRecords(Array("[]".utf8))?.isEmpty == true)
+        #expect(throws: (any Error).self) { _ = try JSONValue.parseRecords(Array(#"[{"a":1},"#.utf8)) }
+        #expect(throws: (any Error).self) { _ = try JSONValue.parseRecords(Array(#"[{"a":1}] x"#.utf8)) }
+    }
 }

@@ -40,6 +40,9 @@ const char *pmx_hostkey_type_name(int libssh2_hostkey_type);
 /// The libssh2 version at run time (not the header's).
 const char *pmx_libssh2_version(void);
 
+/// malloc_trim(0) where glibc has it (gives freed heap memory back to the system); 0 elsewhere.
+int pmx_release_free_memory(void);
+
 /// poll(2) POLLRDHUP (peer closed its end), which glibc shows only with _GNU_SOURCE.
 #define PMX_POLLRDHUP 0x2000
 

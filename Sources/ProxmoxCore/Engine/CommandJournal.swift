@@ -9,6 +9,7 @@ public final class CommandJournal: Sendable {
 
     private let entries = Mutex<[Command]>([])
     private let hosts = Mutex<[String]>([])
+    private let bytes = Mutex(0)
 
     public init() {}
 
@@ -21,6 +22,14 @@ public final class CommandJournal: Sendable {
 
     /// The hosts (`host:port`) that ran this call's commands, each once, in the order they first answered.
     public var answeredBy: [String] { hosts.withLock { $0 } }
+
+    /// Bytes the call's commands printed, stdout and stderr together.
+    public var outputBytes: Int { bytes.withLock { $0 } }
+
+    /// Counts a command's output (a call that read megabytes gives the memory back afterwards).
+    public func noteOutput(_ count: Int) {
+        bytes.withLock { $0 += count }
+    }
 
     /// Notes the host a command ran on (the SSH runner knows which of a cluster's addresses answered).
     public func answered(by host: String) {

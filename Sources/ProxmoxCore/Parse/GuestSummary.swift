@@ -64,32 +64,72 @@ extension GuestSummary {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
         var guests: [GuestSummary] = []
         for entry in entries {
-            guard let type = entry["type"]?.stringValue.flatMap(GuestKind.init(rawValue:)) else { continue }
-            guard let vmid = entry["vmid"]?.intValue else {
-                throw ParseFailure("a \(type.rawValue) entry has no 'vmid' field")
-            }
-            guard let node = entry["node"]?.stringValue else {
-                throw ParseFailure("guest \(vmid) has no 'node' field")
-            }
-            guests.append(GuestSummary(
-                vmid: Int(vmid),
-                name: entry["name"]?.stringValue,
-                node: node,
-                status: entry["status"]?.stringValue ?? "unknown",
-                type: type,
-                template: entry["template"]?.boolValue ?? false,
-                tags: parseTags(entry["tags"]?.stringValue),
-                lock: entry["lock"]?.stringValue,
-                cpu: entry["cpu"]?.doubleValue,
-                maxcpu: entry["maxcpu"]?.doubleValue,
-                mem: entry["mem"]?.intValue,
-                maxmem: entry["maxmem"]?.intValue,
-                disk: entry["disk"]?.intValue,
-                maxdisk: entry["maxdisk"]?.intValue,
-                uptime: entry["uptime"]?.intValue,
-                pool: entry["pool"]?.stringValue))
+            if let guest = try row(ResourceFields { entry[$0] }) { guests.append(guest) }
         }
         return guests.sorted { $0.vmid < $1.vmid }
+    }
+
+    /// The same from the rows of ``JSONValue/parseRecords(_:)`` (a long listing: no dictionary per row).
+    public static func parseList(records: [[(String, JSONValue)]]) throws(ParseFailure) -> [GuestSummary] {
+        var guests: [GuestSummary] = []
+        guests.reserveCapacity(records.count)
+        for record in records {
+            if let guest = try row(ResourceFields(record)) { guests.append(guest) }
+        }
+        return guests.sorted { $0.vmid < $1.vmid }
+    }
+
+    /// The fields of one resource row that a guest summary reads.
+    struct ResourceFields {
+        var type, vmid, node, name, status, template, tags, lock, cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime, pool: JSONValue?
+
+        /// From a row's fields in order, in one pass (the last of a repeated key wins, as in a dictionary).
+        init(_ pairs: [(String, JSONValue)]) {
+            for (key, value) in pairs {
+                switch key {
+                case "type": type = value
+                case "vmid": vmid = value
+                case "node": node = value
+                case "name": name = value
+                case "status": status = value
+                case "template": template = value
+                case "tags": tags = value
+                case "lock": lock = value
+                case "cpu": cpu = value
+                case "maxcpu": maxcpu = value
+                case "mem": mem = value
+                case "maxmem": maxmem = value
+                case "disk": disk = value
+                case "maxdisk": maxdisk = value
+                case "uptime": uptime = value
+                case "pool": pool = value
+                default: break
+                }
+            }
+        }
+
+        /// From a lookup by key (a parsed object).
+        init(_ field: (String) -> JSONValue?) {
+            (type, vmid, node, name, status, template) = (field("type"), field("vmid"), field("node"), field("name"), field("status"), field("template"))
+            (tags, lock, cpu, maxcpu, mem, maxmem) = (field("tags"), field("lock"), field("cpu"), field("maxcpu"), field("mem"), field("maxmem"))
+            (disk, maxdisk, uptime, pool) = (field("disk"), field("maxdisk"), field("uptime"), field("pool"))
+        }
+    }
+
+    /// One resource row; nil for a row that is not a guest (node, storage, pool, sdn).
+    static func row(_ fields: ResourceFields) throws(ParseFailure) -> GuestSummary? {
+        guard let type = fields.type?.stringValue.flatMap(GuestKind.init(rawValue:)) else { return nil }
+        guard let vmid = fields.vmid?.intValue else {
+            throw ParseFailure("a \(type.rawValue) entry has no 'vmid' field")
+        }
+        guard let node = fields.node?.stringValue else {
+            throw ParseFailure("guest \(vmid) has no 'node' field")
+        }
+        return GuestSummary(
+            vmid: Int(vmid), name: fields.name?.stringValue, node: node, status: fields.status?.stringValue ?? "unknown", type: type,
+            template: fields.template?.boolValue ?? false, tags: parseTags(fields.tags?.stringValue), lock: fields.lock?.stringValue,
+            cpu: fields.cpu?.doubleValue, maxcpu: fields.maxcpu?.doubleValue, mem: fields.mem?.intValue, maxmem: fields.maxmem?.intValue,
+            disk: fields.disk?.intValue, maxdisk: fields.maxdisk?.intValue, uptime: fields.uptime?.intValue, pool: fields.pool?.stringValue)
     }
 
     /// Proxmox stores tags `;`-separated and accepts `,` and spaces on input.

@@ -12,22 +12,73 @@ struct JSONParser {
         var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    private let bytes: [UInt8]
+    /// The text, borrowed for the parse: reading through a buffer pointer rather than the array
+    /// made parsing a 3 MB `/cluster/resources` listing several times faster.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.index == bytes.count else { throw Failure(offset: parser.index, reason: "text after the value") }
-        return value
+    static func parse(_ text: [UInt8]) throws(Failure) -> JSONValue {
+        let result: Result<JSONValue, Failure> = text.withUnsafeBufferPointer { bytes in
+            var parser = JSONParser(bytes: bytes)
+            do throws(Failure) {
+                parser.skipSpace()
+                let value = try parser.value(depth: 0)
+                parser.skipSpace()
+                guard parser.index == bytes.count else { throw Failure(offset: parser.index, reason: "text after the value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    /// A top-level array of objects as their fields in order, without a dictionary per object
+    /// (a 10,000-guest `/cluster/resources` spent most of its parse hashing keys); nil when the
+    /// text is valid JSON of another shape. Values inside the fields are parsed as usual.
+    static func parseRecords(_ text: [UInt8]) throws(Failure) -> [[(String, JSONValue)]]? {
+        let result: Result<[[(String, JSONValue)]]?, Failure> = text.withUnsafeBufferPointer { bytes in
+            var parser = JSONParser(bytes: bytes)
+            do throws(Failure) {
+                parser.skipSpace()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") else { return .success(nil) }
+                parser.index += 1
+                var records: [[(String, JSONValue)]] = []
+                parser.skipSpace()
+                if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "]") {
+                    parser.index += 1
+                } else {
+                    while true {
+                        parser.skipSpace()
+                        guard parser.index < bytes.count else { throw parser.fail("unexpected end of an array") }
+                        guard bytes[parser.index] == UInt8(ascii: "{") else { return .success(nil) }
+                        records.append(try parser.objectPairs(depth: 1))
+                        parser.skipSpace()
+                        guard parser.index < bytes.count else { throw parser.fail("unexpected end of an array") }
+                        if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                        if bytes[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
+                        throw parser.fail("expected ',' or ']'")
+                    }
+                }
+                parser.skipSpace()
+                guard parser.index == bytes.count else { throw Failure(offset: parser.index, reason: "text after the value") }
+                return .success(records)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
@@ -55,11 +106,19 @@ struct JSONParser {
         index += expected.count
     }
 
+    /// Pairs first, then one dictionary of the right size: growing a dictionary field by field
+    /// rehashed it four or five times per object. A repeated key keeps its last value.
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
+        .object(Dictionary(try objectPairs(depth: depth), uniquingKeysWith: { _, last in last }))
+    }
+
+    /// An object's fields in the order written.
+    private mutating func objectPairs(depth: Int) throws(Failure) -> [(String, JSONValue)] {
         index += 1
-        var fields: [String: JSONValue] = [:]
+        var pairs: [(String, JSONValue)] = []
+        pairs.reserveCapacity(8)
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return pairs }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
@@ -68,11 +127,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipSpace()
-            fields[key] = try value(depth: depth + 1)
+            pairs.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return pairs }
             throw fail("expected ',' or '}'")
         }
     }
@@ -97,11 +156,22 @@ struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var high: UInt8 = 0
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             guard bytes[index] >= 0x20 else { throw fail("a control character in a string") }
+            high |= bytes[index]
             index += 1
         }
         guard index < bytes.count else { throw fail("an unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            // No escapes: the bytes are the string. ASCII needs no validation (most of Proxmox's
+            // output); anything else is validated as UTF-8.
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            if high < 0x80 { return String(decoding: text, as: UTF8.self) }
+            guard let valid = String(validating: text, as: UTF8.self) else { throw Failure(offset: start, reason: "a string that is not UTF-8") }
+            return valid
+        }
         var utf8 = Array(bytes[start..<index])
         while bytes[index] != UInt8(ascii: "\"") {
             // bytes[index] is a backslash.
@@ -188,6 +258,12 @@ struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits(&self) > 0 else { throw fail("an exponent without digits") }
             integral = false
+        }
+        if integral && integerDigits <= 18 {
+            // Fits in Int64 whatever the digits: read it without making a string.
+            var whole: Int64 = 0
+            for byte in bytes[integerStart..<index] { whole = whole * 10 + Int64(byte - UInt8(ascii: "0")) }
+            return .int(bytes[start] == UInt8(ascii: "-") ? -whole : whole)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral, let whole = Int64(text) { return .int(whole) }

@@ -111,6 +111,12 @@ extension JSONValue {
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
         try JSONParser.parse(Array(bytes))
     }
+
+    /// A JSON array of objects as each object's fields in order, for long listings read row by
+    /// row; nil when the document is not an array of objects (parse it with ``parse(_:)``).
+    public static func parseRecords(_ bytes: [UInt8]) throws -> [[(String, JSONValue)]]? {
+        try JSONParser.parseRecords(bytes)
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -78,6 +78,7 @@ public struct SSHRunner: CommandRunner {
             }
         }
         if let address = result.answeredBy { CommandJournal.current?.answered(by: address.description) }
+        CommandJournal.current?.noteOutput(result.stdout.count + result.stderr.count)
         // `timeout` exits 124 when it stopped the command (137 if it had to KILL it).
         if result.exitStatus == 124 || (result.exitStatus == 137 && result.stderr.isEmpty) {
             throw ProxmoxError.transport("\(command.program) did not finish within \(deadline(command).components.seconds) s and was stopped on the host (PROXMOX_TIMEOUT, or the call's timeout)")

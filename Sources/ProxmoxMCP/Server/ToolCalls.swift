@@ -52,6 +52,7 @@ extension ProxmoxMCPServer {
             }
             if changes { audit(definition, arguments, output: output, journal: journal, environment: environment) }
             logOutcome(definition, output, logger: logger)
+            if journal.outputBytes > MemoryRelease.threshold { MemoryRelease.now() }
             var structured = output.structured
             if case var .object(fields) = structured, !definition.spansClusters {
                 if let cluster = environment.cluster { fields["cluster"] = .string(cluster) }
