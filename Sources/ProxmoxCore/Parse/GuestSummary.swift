@@ -83,26 +83,33 @@ extension GuestSummary {
     struct ResourceFields {
         var type, vmid, node, name, status, template, tags, lock, cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime, pool: JSONValue?
 
+        /// Each key read, numbered: one hash per field (a `switch` over the key strings compared
+        /// them one by one, which profiled as the largest cost of typing 10,000 rows).
+        static let slots: [String: Int] = [
+            "type": 0, "vmid": 1, "node": 2, "name": 3, "status": 4, "template": 5, "tags": 6, "lock": 7, "cpu": 8, "maxcpu": 9,
+            "mem": 10, "maxmem": 11, "disk": 12, "maxdisk": 13, "uptime": 14, "pool": 15,
+        ]
+
         /// From a row's fields in order, in one pass (the last of a repeated key wins, as in a dictionary).
         init(_ pairs: [(String, JSONValue)]) {
             for (key, value) in pairs {
-                switch key {
-                case "type": type = value
-                case "vmid": vmid = value
-                case "node": node = value
-                case "name": name = value
-                case "status": status = value
-                case "template": template = value
-                case "tags": tags = value
-                case "lock": lock = value
-                case "cpu": cpu = value
-                case "maxcpu": maxcpu = value
-                case "mem": mem = value
-                case "maxmem": maxmem = value
-                case "disk": disk = value
-                case "maxdisk": maxdisk = value
-                case "uptime": uptime = value
-                case "pool": pool = value
+                switch Self.slots[key] {
+                case 0: type = value
+                case 1: vmid = value
+                case 2: node = value
+                case 3: name = value
+                case 4: status = value
+                case 5: template = value
+                case 6: tags = value
+                case 7: lock = value
+                case 8: cpu = value
+                case 9: maxcpu = value
+                case 10: mem = value
+                case 11: maxmem = value
+                case 12: disk = value
+                case 13: maxdisk = value
+                case 14: uptime = value
+                case 15: pool = value
                 default: break
                 }
             }

@@ -22,7 +22,7 @@ enum Guests {
 
     // MARK: List
 
-    static let status = Argument<String?>.choice("status", "Only guests in this state", ["running", "stopped", "paused", "suspended", "unknown"])
+    static let status = Argument<String?>.choice("status", "Only guests in this state, as the cluster's resource list reports it (a paused VM there is running; unknown: its node is offline)", ["running", "stopped", "paused", "suspended", "unknown"])
     static let tag = Argument<FreeText?>.text("tag", "Only guests with this tag (case-insensitive)", maxLength: 128, oneLine: true)
     static let pool = Argument<FreeText?>.text("pool", "Only members of this resource pool", maxLength: 128, oneLine: true)
     static let name = Argument<FreeText?>.text("name", "Only names containing this (case-insensitive), or matching it as a glob with * and ?, e.g. web-*", maxLength: 128, oneLine: true)
