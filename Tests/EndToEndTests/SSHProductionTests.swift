@@ -163,7 +163,10 @@ import TestSupport
         func runAndKill(_ name: String, readOnly: Bool) async throws -> Task<CommandOutput, any Error> {
             let marker = fixture.server.directory.appendingPathComponent(name).path
             let task = Task { try await runner.run(Command(["sh", "-c", "[ -e \(marker) ] || { touch \(marker); sleep 2; }; echo \(name)"], isReadOnly: readOnly)) }
-            for _ in 0..<500 where !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
+            // Generous: on a loaded machine the command may start seconds late; killing before it ran
+            // would test nothing (it would then run whole on the restarted server).
+            for _ in 0..<3000 where !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(FileManager.default.fileExists(atPath: marker), "\(name) never started")
             fixture.server.killAll()
             try fixture.server.restart()
             return task
