@@ -45,7 +45,7 @@ import TestSupport
         var results: [Int] = []
         for warm in [false, true] {
             let counting = Counting()
-            let environment = ToolEnvironment(engine: ProxmoxEngine(runner: counting, nodeRunners: counting), defaultTransport: .auto, simulated: true,
+            let environment = ToolEnvironment(engine: ProxmoxEngine(runner: counting, nodeRunners: counting, directoryLifetime: .seconds(3600)), defaultTransport: .auto, simulated: true,
                                               toolsets: ToolsetSelection(["all"], dynamic: true), allowApiWrites: true,
                                               guestExec: ["df", "uptime", "systemctl"])
             if warm {

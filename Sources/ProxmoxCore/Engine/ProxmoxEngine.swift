@@ -25,13 +25,14 @@ public struct ProxmoxEngine: Sendable {
     public let pollInterval: Duration
     let directory: ClusterDirectory
 
+    /// - Parameter directoryLifetime: how long the guest→node map answers before it is read again.
     public init(runner: any CommandRunner, nodeRunners: (any NodeRunnerProvider)? = nil, fallback: Bool = true,
-                pollInterval: Duration = .milliseconds(250)) {
+                pollInterval: Duration = .milliseconds(250), directoryLifetime: Duration = .seconds(5)) {
         self.runner = runner
         self.nodeRunners = nodeRunners
         self.fallback = fallback
         self.pollInterval = pollInterval
-        directory = ClusterDirectory()
+        directory = ClusterDirectory(lifetime: directoryLifetime)
     }
 
     // MARK: Reads
