@@ -272,9 +272,8 @@ public final class TestSSHServer: @unchecked Sendable {
         return URL(fileURLWithPath: String(cString: result))
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (free at that moment; sshd start is retried if
-    /// taken). Nothing listens on it: tests use one as a host that is down.
-    public static func freePort() throws -> Int {
+    /// A port the kernel just handed out on 127.0.0.1 (free at that moment; sshd start is retried if taken).
+    private static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestSetupError("socket failed") }
         defer { close(descriptor) }

@@ -22,8 +22,11 @@ struct TaskLogFollower {
     /// changes nothing (tried again next time).
     @discardableResult
     mutating func advance(_ engine: ProxmoxEngine) async -> Int {
-        guard let lines = try? await engine.read(nextRead, transport: .api).value else { return 0 }
-        consume(lines)
+        guard let lines = try? await engine.read(nextRead, transport: .api).value, let last = lines.last else { return 0 }
+        read = last.n
+        progress.consume(lines.map(\.t))
+        tail = Array((tail + lines.map(\.t)).suffix(10))
+        lastLine = last.t
         return lines.count
     }
 
@@ -41,18 +44,13 @@ struct TaskLogFollower {
     mutating func finishChecked(_ engine: ProxmoxEngine) async throws {
         while true {
             let lines = try await engine.read(nextRead, transport: .api).value
-            consume(lines)
+            guard let last = lines.last else { return }
+            read = last.n
+            progress.consume(lines.map(\.t))
+            tail = Array((tail + lines.map(\.t)).suffix(10))
+            lastLine = last.t
             if lines.count < Self.page { return }
         }
-    }
-
-    /// Takes in lines just read: where the next read starts, progress, the tail, the last line.
-    private mutating func consume(_ lines: [TaskLogLine]) {
-        guard let last = lines.last else { return }
-        read = last.n
-        progress.consume(lines.map(\.t))
-        tail = Array((tail + lines.map(\.t)).suffix(10))
-        lastLine = last.t
     }
 
     /// The last line read, when it is the line a finished task ends with.

@@ -21,7 +21,7 @@ enum Completions {
                 values = fleet.names.filter { $0.hasPrefix(parameters.argument.value.lowercased()) }
             } else {
                 // The other arguments complete from the cluster the form names, else the default.
-                let environment = fleet.member(context["cluster"]) ?? fleet.primary
+                let environment = fleet.members.first { $0.cluster != nil && $0.cluster == context["cluster"] } ?? fleet.primary
                 values = try await complete(parameters.argument.name, prefix: parameters.argument.value, context: context,
                                             environment: environment, cache: cache)
             }

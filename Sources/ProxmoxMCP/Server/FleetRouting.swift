@@ -26,11 +26,8 @@ public struct Fleet: Sendable {
 
     public var names: [String] { members.compactMap(\.cluster) }
 
-    /// The cluster of this name.
-    func member(_ name: String?) -> ToolEnvironment? { members.first { $0.cluster != nil && $0.cluster == name } }
-
     /// The default cluster's environment.
-    public var primary: ToolEnvironment { member(defaultName) ?? members[0] }
+    public var primary: ToolEnvironment { members.first { $0.cluster == defaultName } ?? members[0] }
 
     /// The tools offered: every tool some cluster offers (a call is then checked by its cluster's policy).
     public var tools: [ToolDefinition] {
@@ -62,7 +59,7 @@ public struct Fleet: Sendable {
             let others = names.filter { $0 != primary.cluster }
             return (primary, "answered for cluster '\(primary.cluster ?? "")', the default; pass cluster for another (\(others.joined(separator: ", ")))")
         }
-        guard case let .string(name) = given, let member = member(name) else {
+        guard case let .string(name) = given, let member = members.first(where: { $0.cluster == name }) else {
             let text = given.stringValue ?? "\(given)"
             throw .invalidArgument(field: "cluster", reason: "'\(text.prefix(40))' is not a configured cluster: \(names.joined(separator: ", "))\(Suggestion.hint(text, in: names))")
         }

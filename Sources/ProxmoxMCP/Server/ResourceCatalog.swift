@@ -56,7 +56,7 @@ enum ResourceCatalog {
         guard fleet.isMulti, uri.hasPrefix(clusterPrefix) else { return (uri, fleet.primary) }
         let rest = uri.dropFirst(clusterPrefix.count)
         let name = String(rest.prefix { $0 != "/" })
-        guard let member = fleet.member(name) else {
+        guard let member = fleet.members.first(where: { $0.cluster == name }) else {
             throw MCPError.invalidParams("unknown cluster '\(name.prefix(40))' in \(uri.prefix(120)): one of \(fleet.names.joined(separator: ", "))")
         }
         return ("proxmox://" + rest.dropFirst(name.count + 1), member)

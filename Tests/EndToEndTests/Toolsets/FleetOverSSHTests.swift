@@ -10,12 +10,30 @@ import TestSupport
 /// `prod` read-only, `edge` reachable only through a bastion (it listens on 127.0.0.2, the
 /// bastion's DEBUG log shows every forwarded connection), `lab` whose first address is down.
 @Suite struct FleetOverSSHTests {
+    /// A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
+    static func closedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw TestSetupError("cannot bind") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// One known_hosts file for every host of the test.
     static func knownHosts(_ servers: [TestSSHServer], into path: String) throws {
         let lines = try servers.map { try String(contentsOfFile: $0.knownHostsPath, encoding: .utf8) }.joined()
         try lines.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    static func text(_ result: CallTool.Result) -> String {
+        result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
+    }
 
     @Test func threeClustersReadOnlyBehindABastionAndFailingOver() async throws {
         let fixture = try SSHFixture()
@@ -29,7 +47,7 @@ import TestSupport
         }
         let knownHosts = main.directory.appendingPathComponent("fleet_known_hosts").path
         try Self.knownHosts([main, inner, bastion], into: knownHosts)
-        let down = try TestSSHServer.freePort()
+        let down = try Self.closedPort()
         let config: [String: Any] = [
             "sshUser": main.user, "sshKeyPath": main.clientKeyPath, "sshKnownHosts": knownHosts, "defaultCluster": "prod",
             "clusters": [
@@ -55,7 +73,7 @@ import TestSupport
 
         // The overview answers for all three, each from the host that could answer.
         let overview = try await server.call("proxmox_fleet_overview")
-        #expect(overview.isError == false, "\(text(overview))")
+        #expect(overview.isError == false, "\(Self.text(overview))")
         let entries = overview.structuredContent?.objectValue?["clusters"]?.arrayValue?.compactMap(\.objectValue) ?? []
         #expect(entries.map { $0["cluster"]?.stringValue } == ["edge", "lab", "prod"])
         #expect(overview.structuredContent?.objectValue?["answered"] == 3)
@@ -68,23 +86,23 @@ import TestSupport
         // A change on the read-only cluster runs nothing.
         let refused = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "prod"])
         #expect(refused.isError == true)
-        #expect(text(refused).contains("cluster 'prod' is read-only"), "\(text(refused))")
+        #expect(Self.text(refused).contains("cluster 'prod' is read-only"), "\(Self.text(refused))")
         #expect(try StateStore(file: main.statePath).read { $0.guests.first { $0.vmid == 102 }?.status } == "stopped")
 
         // A change that names no cluster is refused too: it could land on the wrong one.
         let unnamed = try await server.call("proxmox_vm_start", ["vmid": 102])
-        #expect(unnamed.isError == true && text(unnamed).contains("name the cluster (edge, lab, prod)"), "\(text(unnamed))")
+        #expect(unnamed.isError == true && Self.text(unnamed).contains("name the cluster (edge, lab, prod)"), "\(Self.text(unnamed))")
 
         // The failover cluster changes through its second address.
         let started = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "lab"])
-        #expect(started.isError == false, "\(text(started))")
+        #expect(started.isError == false, "\(Self.text(started))")
         #expect(started.structuredContent?.objectValue?["cluster"] == "lab")
         #expect(started.structuredContent?.objectValue?["answeredBy"] == ["127.0.0.1:\(main.port)"])
         #expect(try StateStore(file: main.statePath).read { $0.guests.first { $0.vmid == 102 }?.status } == "running")
 
         // The jump-host cluster, reached through the bastion: its DEBUG log shows the forwarded connection.
         let listed = try await server.call("proxmox_vm_list", ["cluster": "edge", "status": "running"])
-        #expect(listed.isError == false, "\(text(listed))")
+        #expect(listed.isError == false, "\(Self.text(listed))")
         #expect(listed.structuredContent?.objectValue?["answeredBy"] == ["127.0.0.2:\(inner.port)"])
         // 100, 101, 103 and the paused 104 (Proxmox lists a paused VM as running there).
         #expect(listed.structuredContent?.objectValue?["total"] == 4)
@@ -138,7 +156,7 @@ import TestSupport
         }
         // The same pair with the first one down fails over to the second.
         var failover = endpoint
-        failover.port = try TestSSHServer.freePort()
+        failover.port = try Self.closedPort()
         let second = SSHConnection(endpoint: failover)
         defer { second.close() }
         let result = try await second.execute("echo up", timeout: .seconds(20))
@@ -176,7 +194,7 @@ import TestSupport
         #expect(unknown["host key"]?.status == .skip)
 
         // A dead second address is a warning; the host itself still passes every check.
-        let down = try TestSSHServer.freePort()
+        let down = try Self.closedPort()
         let fallback = try await DoctorTests().run(fixture, ["PROXMOX_HOSTS": "127.0.0.1:\(down)"])
         #expect(fallback["host reachable"]?.status == .warn)
         #expect(fallback["host reachable"]?.detail.hasPrefix("127.0.0.1:\(main.port) answers; cannot connect to ") == true,

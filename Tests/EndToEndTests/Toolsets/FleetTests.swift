@@ -61,7 +61,7 @@ import TestSupport
         #expect(overview["guestsRunning"] == 6 && overview["quorate"] == true && overview["name"] == "homelab")
         #expect(overview["memoryTotal"] == .int(67_324_211_200 + 33_539_407_872))
         #expect(entries[2]["readOnly"] == true)
-        #expect(text(result).contains("dark: ERROR "))
+        #expect(Self.textOf(result).contains("dark: ERROR "))
     }
 
     @Test func callsGoToTheNamedClusterAndChangesMustNameOne() async throws {
@@ -78,13 +78,13 @@ import TestSupport
         let dry = await Self.call("proxmox_vm_config", ["vmid": 100, "set": ["cores": 4], "dryRun": true], fleet)
         #expect(dry.isError == true, "a config change without cluster is refused, dry run or not")
         let unknown = await Self.call("proxmox_vm_list", ["cluster": "labb"], fleet)
-        #expect(unknown.isError == true && text(unknown).contains("did you mean lab?"), "\(text(unknown))")
+        #expect(unknown.isError == true && Self.textOf(unknown).contains("did you mean lab?"), "\(Self.textOf(unknown))")
         let readOnly = await Self.call("proxmox_vm_start", ["vmid": 102, "cluster": "prod"], fleet)
         #expect(readOnly.errorDetails["reason"] == "refused")
 
         let read = await Self.call("proxmox_vm_config", ["vmid": 100], fleet)
         #expect(read.isError == false && read.structuredContent?.objectValue?["cluster"] == "homelab")
-        #expect(text(read).contains("answered for cluster 'homelab', the default"))
+        #expect(Self.textOf(read).contains("answered for cluster 'homelab', the default"))
 
         let listed = fleet.listed(ToolCatalog.all.first { $0.name == "proxmox_vm_list" }!)
         #expect(listed.inputSchema.objectValue?["properties"]?.objectValue?["cluster"]?.objectValue?["enum"] == ["homelab", "lab", "prod"])
@@ -175,9 +175,9 @@ import TestSupport
         #expect(nodes.values == ["pve1", "pve2", "pve3"])
         // The read-only cluster refuses a change; the other one makes it.
         let refused = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "west"])
-        #expect(refused.isError == true && text(refused).contains("cluster 'west' is read-only"))
+        #expect(refused.isError == true && Self.textOf(refused).contains("cluster 'west' is read-only"))
         let started = try await server.call("proxmox_vm_start", ["vmid": 102, "cluster": "east"])
-        #expect(started.isError == false, "\(text(started))")
+        #expect(started.isError == false, "\(Self.textOf(started))")
         _ = await server.finish()
     }
 
@@ -204,4 +204,7 @@ import TestSupport
         #expect(output.contains("Checks: none (simulated cluster)"))
     }
 
+    static func textOf(_ result: CallTool.Result) -> String {
+        result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
+    }
 }
