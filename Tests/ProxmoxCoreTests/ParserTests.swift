@@ -9,7 +9,11 @@ import TestSupport
         #expect(nodes.map(\.node) == ["node1", "node2", "node3", "node4"])
         #expect(nodes[0] == NodeSummary(
             node: "node1", status: "online", cpu: 0.00348605577689243, maxcpu: 12, mem: 11_508_809_728,
-            maxmem: 33_568_288_768, disk: 2_310_930_432, maxdisk: 940_743_983_104, uptime: 2_236_708, level: ""))
+            maxmem: 33_568_288_768, disk: 2_310_930_432, maxdisk: 940_743_983_104, uptime: 2_236_708, level: "",
+            unmodelled: UnmodelledFields([
+                ("id", "node/node1"), ("type", "node"),
+                ("ssl_fingerprint", "80:D4:F2:DF:64:95:CD:8D:A0:82:82:AC:48:BA:C0:7A:1B:6B:87:8B:FE:B9:83:1C:95:4E:79:58:77:99:69:F5"),
+            ])))
         #expect(nodes[3].maxcpu == 8)
         #expect(nodes[3].mem == 2_268_295_168)
     }
@@ -49,7 +53,9 @@ import TestSupport
         #expect(guests[0] == GuestSummary(
             vmid: 100, name: "server1", node: "node2", status: "running", type: .qemu, template: false, tags: [],
             lock: nil, cpu: 0.0249060195469461, maxcpu: 1, mem: 842_551_296, maxmem: 1_073_741_824, disk: 0,
-            maxdisk: 34_359_738_368, uptime: 874_350))
+            maxdisk: 34_359_738_368, uptime: 874_350,
+            unmodelled: UnmodelledFields([("id", "qemu/100"), ("netin", 2_456_116_121), ("netout", 545_248_946),
+                                          ("diskread", 4_510_777_856), ("diskwrite", 6_059_209_728)])))
         #expect(guests[1].template == true)
         #expect(guests[1].status == "stopped")
         #expect(guests[2].tags == ["go-proxmox+cloud-init"])
@@ -74,13 +80,20 @@ import TestSupport
                                         template: true, maxmem: 536_870_912)])
     }
 
-    @Test func malformedEntriesAreTypedFailures() throws {
-        #expect(throws: ParseFailure("a qemu entry has no 'vmid' field")) {
-            try GuestSummary.parseList(JSONValue.parse(Array(#"[{"type":"qemu","node":"a"}]"#.utf8)))
+    /// An entry that cannot be read is left out and said, never the whole list; a document of
+    /// the wrong shape is still a typed failure.
+    @Test func malformedEntriesAreLeftOutAndSaid() throws {
+        let (guests, skipped) = try ParseProblems.collect { () throws(ParseFailure) in
+            try GuestSummary.parseList(try! JSONValue.parse(Array(#"[{"type":"qemu","node":"a"},{"type":"lxc","vmid":7,"node":"a"}]"#.utf8)))
         }
-        #expect(throws: ParseFailure("a node entry has no 'node' field")) {
-            try NodeSummary.parseList(JSONValue.parse(Array(#"[{"status":"online"}]"#.utf8)))
+        #expect(guests.map(\.vmid) == [7])
+        #expect(skipped == ["entry 1: a qemu entry has no 'vmid' field"])
+        let (nodes, alsoSkipped) = try ParseProblems.collect { () throws(ParseFailure) in
+            try NodeSummary.parseList(try! JSONValue.parse(Array(#"[{"status":"online"}]"#.utf8)))
         }
+        #expect(nodes.isEmpty && alsoSkipped == ["entry 1: a node entry has no 'node' field"])
+        #expect(ParseProblems.note(skipped, command: Command(["pvesh", "get", "/cluster/resources"], isReadOnly: true))
+            == "left out 1 unreadable entry of `pvesh get /cluster/resources`: entry 1: a qemu entry has no 'vmid' field")
         #expect(throws: ParseFailure("expected a JSON array of nodes")) {
             try NodeSummary.parseList(JSONValue.parse(Array(#"{"node":"x"}"#.utf8)))
         }

@@ -105,6 +105,7 @@ import TestSupport
         let storage = try StorageSummary.parseResources(json("pvesh-get-cluster-resources.json"))
         #expect(storage.count == 12)
         #expect(storage.first == StorageSummary(storage: "cloud-init", node: "node1", type: "dir", content: ["snippets"], shared: false, active: true,
-                                                used: 10_486_546_432, total: 951_055_941_632, available: 951_055_941_632 - 10_486_546_432))
+                                                used: 10_486_546_432, total: 951_055_941_632, available: 951_055_941_632 - 10_486_546_432,
+                                                unmodelled: UnmodelledFields([("id", "storage/node1/cloud-init")])))
     }
 }

@@ -45,7 +45,7 @@ public struct ProxmoxEngine: Sendable {
         var command = operation.command(for: operation.family(for: transport))
         var target = runner
         // qm/pct read only the node they run on: on another node's guest they run there.
-        if command.family == .cli, let node = operation.guest?.node {
+        if command.family == .cli, let node = operation.cliNode {
             switch try await cliRunner(for: node) {
             case let .here(local): target = local
             case let .elsewhere(remote):
@@ -63,7 +63,9 @@ public struct ProxmoxEngine: Sendable {
                 let output = try await target.run(command)
                 guard output.exitStatus == 0 else { throw ErrorClassifier.classify(command, output) }
                 do {
-                    return Outcome(value: try operation.parse(output, family: command.family), command: command, notes: notes)
+                    let (value, skipped) = try ParseProblems.collect { () throws(ParseFailure) in try operation.parse(output, family: command.family) }
+                    if !skipped.isEmpty { notes.append(ParseProblems.note(skipped, command: command)) }
+                    return Outcome(value: value, command: command, notes: notes)
                 } catch {
                     throw ProxmoxError.unparseableOutput(command: command.program, detail: error.detail)
                 }

@@ -67,9 +67,14 @@ public struct Field: Sendable {
 }
 
 public enum ResultSchema {
-    /// An object with `fields`; `required` lists those always present.
-    public static func object(_ fields: [Field], description: String? = nil) -> JSONValue {
+    /// What the `additionalProperties` of an entry read from Proxmox says: its other fields pass through.
+    public static let unmodelledNote = "Any other field the host printed for this entry, under its Proxmox name and as Proxmox typed it (e.g. netin, hastate, a newer release's field)"
+
+    /// An object with `fields`; `required` lists those always present. `unmodelled`: an entry
+    /// read from Proxmox, whose fields without a typed member pass through (``UnmodelledFields``).
+    public static func object(_ fields: [Field], description: String? = nil, unmodelled: Bool = false) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "object"]
+        if unmodelled { schema["additionalProperties"] = ["description": .string(unmodelledNote)] }
         if let description { schema["description"] = .string(description) }
         schema["properties"] = .object(Dictionary(fields.map { ($0.name, $0.schema) }) { _, last in last })
         let required = fields.filter(\.required).map(\.name).sorted()

@@ -1,7 +1,9 @@
 /// Guests: listing, power, create, delete, clone. VM and container operations are one
 /// declaration each, parameterised by ``GuestKind`` (`qm` + `/qemu`, `pct` + `/lxc`).
 
-/// All guests of the cluster, optionally one kind and/or one node only.
+/// All guests of the cluster, optionally one kind and/or one node only. The pvesh form reads
+/// `/cluster/resources` (every node); the qm/pct form, `qm list` / `pct list`, exists for one
+/// kind on one node, and runs on that node.
 public struct ListGuests: ReadOperation {
     public var kind: GuestKind?
     public var node: NodeName?
@@ -12,11 +14,25 @@ public struct ListGuests: ReadOperation {
 
     // Filtering by kind and node happens on the parsed result: the endpoint's only filter is `type`.
     public var apiCommand: Command { CommandForm.pvesh("get", "/cluster/resources", ["--type", "vm"]) }
-    public var cliCommand: Command? { nil }
+    public var cliCommand: Command? {
+        guard let kind, node != nil else { return nil }
+        return Command([kind.cliTool, "list"], isReadOnly: true)
+    }
     public var autoFamily: CommandFamily { .api }
     public var guest: GuestRef? { nil }
+    public var cliNode: NodeName? { node }
+
+    /// What a listing by qm/pct leaves out, said with its answer.
+    public static func cliNote(_ kind: GuestKind, node: NodeName) -> String {
+        "`\(kind.cliTool) list` shows the \(kind == .qemu ? "VMs" : "containers") of node \(node) only, without tags, pools, "
+            + "templates or usage (template reads false); transport api lists the whole cluster with them"
+    }
 
     public func parse(_ output: CommandOutput, family: CommandFamily) throws(ParseFailure) -> [GuestSummary] {
+        if family == .cli, let kind, let node {
+            let text = String(decoding: output.stdout, as: UTF8.self)
+            return kind == .qemu ? try GuestTable.parseQemu(text, node: node.value) : try GuestTable.parseContainers(text, node: node.value)
+        }
         // Row by row: a cluster of 10,000 guests is a 3 MB answer.
         let records: [[(String, JSONValue)]]?
         do { records = try JSONValue.parseRecords(output.stdout) } catch {

@@ -11,6 +11,8 @@ public protocol ProxmoxOperation: Hashable, Sendable {
     var autoFamily: CommandFamily { get }
     /// The guest acted on or created: qm/pct run on its node, and its id is the one the task carries.
     var guest: GuestRef? { get }
+    /// The node the qm/pct form must run on: the guest's, or for a per-node read (`qm list`) the node it reads.
+    var cliNode: NodeName? { get }
 }
 
 /// An operation that changes nothing and answers with a typed value.
@@ -49,6 +51,9 @@ public enum ChangeEffect: Sendable, Hashable {
 }
 
 extension ProxmoxOperation {
+    /// Where qm/pct run: the guest's node, unless the operation reads a node of its own.
+    public var cliNode: NodeName? { guest?.node }
+
     /// The command of `family`; operations without a qm/pct form are always built as pvesh, and
     /// ``Command/family`` tells what was built.
     public func command(for family: CommandFamily) -> Command {

@@ -165,11 +165,13 @@ public struct TaskEntry: Encodable, Hashable, Sendable {
     public var exitstatus: String?
     /// Stopped with an error.
     public var failed: Bool
+    /// Whatever else the host printed for it (`pid`, `pstart`, `tokenid`, `saved`, ...), passed on as is.
+    public var unmodelled = UnmodelledFields()
 
     /// Seconds from start to end; nil while running.
     public var duration: Int64? { endtime.map { $0 - starttime } }
 
-    enum CodingKeys: String, CodingKey { case upid, node, type, id, user, starttime, endtime, status, exitstatus, failed, duration }
+    enum CodingKeys: String, CodingKey { case upid, node, type, id, user, starttime, endtime, status, exitstatus, failed, duration, unmodelled }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -184,6 +186,7 @@ public struct TaskEntry: Encodable, Hashable, Sendable {
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(exitstatus, forKey: .exitstatus)
         try container.encode(failed, forKey: .failed)
+        if !unmodelled.isEmpty { try container.encode(unmodelled, forKey: .unmodelled) }
     }
 
     public static let schema = ResultSchema.object([
@@ -198,7 +201,7 @@ public struct TaskEntry: Encodable, Hashable, Sendable {
         .choice("status", ["running", "stopped"], "running or stopped", required: true),
         .string("exitstatus", "OK, WARNINGS: n, or the error"),
         .boolean("failed", "Stopped with an error", required: true),
-    ])
+    ], unmodelled: true)
 
     public var line: String {
         let state = status == "running" ? "running" : (exitstatus ?? "stopped")
@@ -220,7 +223,8 @@ public struct TaskEntry: Encodable, Hashable, Sendable {
         let failed = !running && !(exit == "OK" || exit!.hasPrefix("WARNINGS"))
         return TaskEntry(upid: upid, node: node, type: type, id: entry["id"]?.stringValue ?? parsed?.id ?? "",
                          user: entry["user"]?.stringValue ?? parsed?.user ?? "", starttime: starttime, endtime: running ? nil : endtime,
-                         status: running ? "running" : "stopped", exitstatus: running ? nil : exit, failed: failed)
+                         status: running ? "running" : "stopped", exitstatus: running ? nil : exit, failed: failed,
+                         unmodelled: UnmodelledFields(entry, known: ["upid", "node", "type", "id", "user", "starttime", "endtime", "status"]))
     }
 }
 
@@ -243,7 +247,7 @@ public struct TaskList: ReadOperation {
 
     public func parse(_ output: CommandOutput, family: CommandFamily) throws(ParseFailure) -> [TaskEntry] {
         guard let entries = try Self.document(output).arrayValue else { throw ParseFailure("expected a JSON array of tasks") }
-        let tasks = try entries.map { entry throws(ParseFailure) in try TaskEntry.parse(entry) }.filter(filter.keeps)
+        let tasks = ParseProblems.each(entries) { entry throws(ParseFailure) in try TaskEntry.parse(entry) }.filter(filter.keeps)
             .sorted { $0.starttime > $1.starttime }
         // pvesh already paged a node's list; the cluster-wide one is paged here.
         return node == nil ? Array(tasks.dropFirst(filter.start).prefix(filter.limit)) : Array(tasks.prefix(filter.limit))

@@ -11,24 +11,29 @@ public struct SnapshotEntry: Codable, Hashable, Sendable {
     public var vmstate: Bool
     /// True for the `current` pseudo-entry.
     public var current: Bool
+    /// Whatever else the host printed for it (`running`, `digest`, `snapstate`, ...), passed on as is.
+    public var unmodelled: UnmodelledFields
 
-    public init(name: String, parent: String?, description: String, snaptime: Int64?, vmstate: Bool, current: Bool) {
+    public init(name: String, parent: String?, description: String, snaptime: Int64?, vmstate: Bool, current: Bool,
+                unmodelled: UnmodelledFields = UnmodelledFields()) {
         self.name = name
         self.parent = parent
         self.description = description
         self.snaptime = snaptime
         self.vmstate = vmstate
         self.current = current
+        self.unmodelled = unmodelled
     }
 
     /// `GET .../snapshot`.
     public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [SnapshotEntry] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of snapshots") }
-        return try entries.map { entry throws(ParseFailure) in
+        return ParseProblems.each(entries) { entry throws(ParseFailure) in
             guard let name = entry["name"]?.stringValue else { throw ParseFailure("a snapshot has no 'name' field") }
             return SnapshotEntry(name: name, parent: entry["parent"]?.stringValue,
                                  description: entry["description"]?.stringValue ?? "", snaptime: entry["snaptime"]?.intValue,
-                                 vmstate: entry["vmstate"]?.boolValue ?? false, current: name == "current")
+                                 vmstate: entry["vmstate"]?.boolValue ?? false, current: name == "current",
+                                 unmodelled: UnmodelledFields(entry, known: ["name", "parent", "description", "snaptime", "vmstate"]))
         }
     }
 
@@ -160,7 +165,7 @@ extension SnapshotEntry {
         .integer("snaptime", "Taken, seconds since epoch; absent for current"),
         .boolean("vmstate", "RAM state saved", required: true),
         .boolean("current", "The live state, not a snapshot", required: true),
-    ])
+    ], unmodelled: true)
 
     public var line: String {
         current ? "current (live state)\(parent.map { ", after \($0)" } ?? "")"

@@ -32,11 +32,13 @@ public struct GuestSummary: Codable, Hashable, Sendable {
     public var uptime: Int64?
     /// The resource pool it belongs to, when in one.
     public var pool: String?
+    /// Whatever else the host printed for it (`netin`, `hastate`, `diskread`, ...), passed on as is.
+    public var unmodelled: UnmodelledFields
 
     public init(vmid: Int, name: String?, node: String, status: String, type: GuestKind, template: Bool = false,
                 tags: [String] = [], lock: String? = nil, cpu: Double? = nil, maxcpu: Double? = nil,
                 mem: Int64? = nil, maxmem: Int64? = nil, disk: Int64? = nil, maxdisk: Int64? = nil,
-                uptime: Int64? = nil, pool: String? = nil) {
+                uptime: Int64? = nil, pool: String? = nil, unmodelled: UnmodelledFields = UnmodelledFields()) {
         self.vmid = vmid
         self.name = name
         self.node = node
@@ -53,35 +55,32 @@ public struct GuestSummary: Codable, Hashable, Sendable {
         self.maxdisk = maxdisk
         self.uptime = uptime
         self.pool = pool
+        self.unmodelled = unmodelled
     }
 }
 
 extension GuestSummary {
     /// Parses the JSON array of `pvesh get /cluster/resources [--type vm] --output-format json`.
     /// Entries of other types (node, storage, pool, sdn, network) are skipped, so the unfiltered
-    /// endpoint parses too.
+    /// endpoint parses too; a guest entry that cannot be read is left out and recorded in
+    /// ``ParseProblems`` (the others are still listed).
     public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [GuestSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
-        var guests: [GuestSummary] = []
-        for entry in entries {
-            if let guest = try row(ResourceFields { entry[$0] }) { guests.append(guest) }
-        }
-        return guests.sorted { $0.vmid < $1.vmid }
+        return ParseProblems.each(entries) { entry throws(ParseFailure) in
+            guard case let .object(fields) = entry else { throw ParseFailure("a resource entry is not an object") }
+            return try row(ResourceFields(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        }.sorted { $0.vmid < $1.vmid }
     }
 
     /// The same from the rows of ``JSONValue/parseRecords(_:)`` (a long listing: no dictionary per row).
     public static func parseList(records: [[(String, JSONValue)]]) throws(ParseFailure) -> [GuestSummary] {
-        var guests: [GuestSummary] = []
-        guests.reserveCapacity(records.count)
-        for record in records {
-            if let guest = try row(ResourceFields(record)) { guests.append(guest) }
-        }
-        return guests.sorted { $0.vmid < $1.vmid }
+        ParseProblems.each(records) { record throws(ParseFailure) in try row(ResourceFields(record)) }.sorted { $0.vmid < $1.vmid }
     }
 
-    /// The fields of one resource row that a guest summary reads.
+    /// The fields of one resource row that a guest summary reads, and the rest.
     struct ResourceFields {
         var type, vmid, node, name, status, template, tags, lock, cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime, pool: JSONValue?
+        var unmodelled = UnmodelledFields()
 
         /// Each key read, numbered: one hash per field (a `switch` over the key strings compared
         /// them one by one, which profiled as the largest cost of typing 10,000 rows).
@@ -110,16 +109,9 @@ extension GuestSummary {
                 case 13: maxdisk = value
                 case 14: uptime = value
                 case 15: pool = value
-                default: break
+                default: unmodelled.append(key, value)
                 }
             }
-        }
-
-        /// From a lookup by key (a parsed object).
-        init(_ field: (String) -> JSONValue?) {
-            (type, vmid, node, name, status, template) = (field("type"), field("vmid"), field("node"), field("name"), field("status"), field("template"))
-            (tags, lock, cpu, maxcpu, mem, maxmem) = (field("tags"), field("lock"), field("cpu"), field("maxcpu"), field("mem"), field("maxmem"))
-            (disk, maxdisk, uptime, pool) = (field("disk"), field("maxdisk"), field("uptime"), field("pool"))
         }
     }
 
@@ -136,7 +128,8 @@ extension GuestSummary {
             vmid: Int(vmid), name: fields.name?.stringValue, node: node, status: fields.status?.stringValue ?? "unknown", type: type,
             template: fields.template?.boolValue ?? false, tags: parseTags(fields.tags?.stringValue), lock: fields.lock?.stringValue,
             cpu: fields.cpu?.doubleValue, maxcpu: fields.maxcpu?.doubleValue, mem: fields.mem?.intValue, maxmem: fields.maxmem?.intValue,
-            disk: fields.disk?.intValue, maxdisk: fields.maxdisk?.intValue, uptime: fields.uptime?.intValue, pool: fields.pool?.stringValue)
+            disk: fields.disk?.intValue, maxdisk: fields.maxdisk?.intValue, uptime: fields.uptime?.intValue, pool: fields.pool?.stringValue,
+            unmodelled: fields.unmodelled)
     }
 
     /// Proxmox stores tags `;`-separated and accepts `,` and spaces on input.
@@ -165,7 +158,7 @@ extension GuestSummary {
         .integer("maxdisk", "Root disk size, bytes"),
         .integer("uptime", "Up, seconds"),
         .string("pool", "Resource pool it belongs to"),
-    ])
+    ], unmodelled: true)
 
     /// One line for people: id, name, status, node, usage.
     public var line: String {

@@ -49,6 +49,8 @@ public struct ClusterStatusReport: Codable, Hashable, Sendable {
         public var nodeid: Int?
         /// Filled from the node's own status when it answers.
         public var pveversion: String?
+        /// Whatever else the host printed for it (`level`, `id`, ...), passed on as is.
+        public var unmodelled = UnmodelledFields()
     }
 
     /// Cluster name; nil on a standalone node (no cluster entry).
@@ -60,12 +62,13 @@ public struct ClusterStatusReport: Codable, Hashable, Sendable {
     public static func parse(_ document: JSONValue) throws(ParseFailure) -> ClusterStatusReport {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of cluster status") }
         let cluster = entries.first { $0["type"]?.stringValue == "cluster" }
-        var members: [Member] = []
-        for entry in entries where entry["type"]?.stringValue == "node" {
+        let members = ParseProblems.each(entries) { entry throws(ParseFailure) -> Member? in
+            guard entry["type"]?.stringValue == "node" else { return nil }
             guard let name = entry["name"]?.stringValue else { throw ParseFailure("a node entry has no 'name' field") }
-            members.append(Member(name: name, online: entry["online"]?.boolValue ?? false,
-                                  local: entry["local"]?.boolValue ?? false, ip: entry["ip"]?.stringValue,
-                                  nodeid: entry["nodeid"]?.intValue.map { Int($0) }, pveversion: nil))
+            return Member(name: name, online: entry["online"]?.boolValue ?? false,
+                          local: entry["local"]?.boolValue ?? false, ip: entry["ip"]?.stringValue,
+                          nodeid: entry["nodeid"]?.intValue.map { Int($0) }, pveversion: nil,
+                          unmodelled: UnmodelledFields(entry, known: ["type", "name", "online", "local", "ip", "nodeid"]))
         }
         // A standalone node reports itself only; it is quorate by definition.
         let quorate = cluster?["quorate"]?.boolValue ?? !members.isEmpty
@@ -84,9 +87,13 @@ public struct StorageSummary: Codable, Hashable, Sendable {
     public var used: Int64?
     public var total: Int64?
     public var available: Int64?
+    /// False when the storage is disabled in the datacenter config (it is then listed, inactive).
+    public var enabled: Bool?
+    /// Whatever else the host printed for it (`used_fraction`, `path`, `pool`, ...), passed on as is.
+    public var unmodelled: UnmodelledFields
 
     public init(storage: String, node: String, type: String, content: [String], shared: Bool, active: Bool, used: Int64?,
-                total: Int64?, available: Int64?) {
+                total: Int64?, available: Int64?, enabled: Bool? = nil, unmodelled: UnmodelledFields = UnmodelledFields()) {
         self.storage = storage
         self.node = node
         self.type = type
@@ -96,24 +103,31 @@ public struct StorageSummary: Codable, Hashable, Sendable {
         self.used = used
         self.total = total
         self.available = available
+        self.enabled = enabled
+        self.unmodelled = unmodelled
     }
 
-    /// `GET /nodes/{node}/storage` entries.
+    /// `GET /nodes/{node}/storage` entries; a storage of a type this server does not know is
+    /// listed with its type as printed, one without an id is left out (``ParseProblems``).
     public static func parseNodeList(_ document: JSONValue, node: String) throws(ParseFailure) -> [StorageSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of storage") }
-        return try entries.map { entry throws(ParseFailure) in
+        return ParseProblems.each(entries) { entry throws(ParseFailure) in
             guard let id = entry["storage"]?.stringValue else { throw ParseFailure("a storage entry has no 'storage' field") }
+            let enabled = entry["enabled"]?.boolValue
             return StorageSummary(
                 storage: id, node: node, type: entry["type"]?.stringValue ?? "unknown", content: contentList(entry["content"]),
-                shared: entry["shared"]?.boolValue ?? false, active: entry["active"]?.boolValue ?? true,
-                used: entry["used"]?.intValue, total: entry["total"]?.intValue, available: entry["avail"]?.intValue)
+                shared: entry["shared"]?.boolValue ?? false, active: entry["active"]?.boolValue ?? (enabled ?? true),
+                used: entry["used"]?.intValue, total: entry["total"]?.intValue, available: entry["avail"]?.intValue,
+                enabled: enabled,
+                unmodelled: UnmodelledFields(entry, known: ["storage", "type", "content", "shared", "active", "used", "total", "avail", "enabled"]))
         }
     }
 
     /// `GET /cluster/resources --type storage` entries (every node's pools).
     public static func parseResources(_ document: JSONValue) throws(ParseFailure) -> [StorageSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
-        return try entries.filter { $0["type"]?.stringValue == "storage" }.map { entry throws(ParseFailure) in
+        return ParseProblems.each(entries) { entry throws(ParseFailure) -> StorageSummary? in
+            guard entry["type"]?.stringValue == "storage" else { return nil }
             guard let id = entry["storage"]?.stringValue, let node = entry["node"]?.stringValue else {
                 throw ParseFailure("a storage entry has no 'storage' or 'node' field")
             }
@@ -126,7 +140,8 @@ public struct StorageSummary: Codable, Hashable, Sendable {
                     // Absurd figures must not trap: an overflowing difference is no figure.
                     let (difference, overflow) = total.subtractingReportingOverflow(used)
                     return overflow ? nil : difference
-                } })
+                } },
+                unmodelled: UnmodelledFields(entry, known: ["type", "storage", "node", "disk", "maxdisk", "plugintype", "content", "shared", "status"]))
         }.sorted { ($0.node, $0.storage) < ($1.node, $1.storage) }
     }
 
@@ -144,15 +159,19 @@ public struct StorageVolume: Codable, Hashable, Sendable {
     public var ctime: Int64?
     public var vmid: Int?
     public var notes: String?
+    /// Whatever else the host printed for it (`parent`, `verification`, `protected`, ...), passed on as is.
+    public var unmodelled = UnmodelledFields()
 
+    /// A volume without a `volid` is left out and recorded in ``ParseProblems``.
     public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [StorageVolume] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of volumes") }
-        return try entries.map { entry throws(ParseFailure) in
+        return ParseProblems.each(entries) { entry throws(ParseFailure) in
             guard let volid = entry["volid"]?.stringValue else { throw ParseFailure("a volume has no 'volid' field") }
             return StorageVolume(
                 volid: volid, content: entry["content"]?.stringValue ?? "unknown", format: entry["format"]?.stringValue,
                 size: entry["size"]?.intValue, ctime: entry["ctime"]?.intValue, vmid: entry["vmid"]?.intValue.map { Int($0) },
-                notes: entry["notes"]?.stringValue)
+                notes: entry["notes"]?.stringValue,
+                unmodelled: UnmodelledFields(entry, known: ["volid", "content", "format", "size", "ctime", "vmid", "notes"]))
         }
     }
 }
@@ -199,7 +218,7 @@ extension ClusterStatusReport {
             .string("ip", "Cluster address"),
             .integer("nodeid", "Corosync node id"),
             .string("pveversion", "pve-manager/<version>/<build>, when the node answered"),
-        ]), required: true),
+        ], unmodelled: true), required: true),
     ])
 
     public var text: String {
@@ -220,7 +239,8 @@ extension StorageSummary {
         .integer("used", "Used, bytes"),
         .integer("total", "Size, bytes"),
         .integer("available", "Free, bytes"),
-    ])
+        .boolean("enabled", "false: disabled in the datacenter config (then inactive); absent where the host does not say"),
+    ], unmodelled: true)
 
     public var line: String {
         "\(node)/\(storage)  \(type)  \(content.joined(separator: ","))\(shared ? "  shared" : "")"
@@ -237,7 +257,7 @@ extension StorageVolume {
         .integer("ctime", "Created, seconds since epoch"),
         .integer("vmid", "Guest it belongs to"),
         .string("notes", "Notes (backups)"),
-    ])
+    ], unmodelled: true)
 
     public var line: String {
         "\(volid)  \(content)\(size.map { "  \(Render.gib($0)) GiB" } ?? "")\(vmid.map { "  guest \($0)" } ?? "")"

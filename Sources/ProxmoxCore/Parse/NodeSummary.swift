@@ -20,10 +20,12 @@ public struct NodeSummary: Codable, Hashable, Sendable {
     public var uptime: Int64?
     /// Subscription support level (empty without subscription).
     public var level: String?
+    /// Whatever else the host printed for it (`ssl_fingerprint`, `id`, ...), passed on as is.
+    public var unmodelled: UnmodelledFields
 
     public init(node: String, status: String, cpu: Double? = nil, maxcpu: Int? = nil, mem: Int64? = nil,
                 maxmem: Int64? = nil, disk: Int64? = nil, maxdisk: Int64? = nil, uptime: Int64? = nil,
-                level: String? = nil) {
+                level: String? = nil, unmodelled: UnmodelledFields = UnmodelledFields()) {
         self.node = node
         self.status = status
         self.cpu = cpu
@@ -34,14 +36,16 @@ public struct NodeSummary: Codable, Hashable, Sendable {
         self.maxdisk = maxdisk
         self.uptime = uptime
         self.level = level
+        self.unmodelled = unmodelled
     }
 }
 
 extension NodeSummary {
-    /// Parses the JSON array of `pvesh get /nodes --output-format json`.
+    /// Parses the JSON array of `pvesh get /nodes --output-format json`; an entry without a
+    /// node name is left out and recorded in ``ParseProblems``.
     public static func parseList(_ document: JSONValue) throws(ParseFailure) -> [NodeSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of nodes") }
-        return try entries.map { entry throws(ParseFailure) in
+        return ParseProblems.each(entries) { entry throws(ParseFailure) in
             guard let node = entry["node"]?.stringValue, !node.isEmpty else {
                 throw ParseFailure("a node entry has no 'node' field")
             }
@@ -55,9 +59,13 @@ extension NodeSummary {
                 disk: entry["disk"]?.intValue,
                 maxdisk: entry["maxdisk"]?.intValue,
                 uptime: entry["uptime"]?.intValue,
-                level: entry["level"]?.stringValue)
+                level: entry["level"]?.stringValue,
+                unmodelled: UnmodelledFields(entry, known: modelled))
         }
     }
+
+    /// The keys read into typed fields.
+    static let modelled: Set<String> = ["node", "status", "cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime", "level"]
 }
 
 /// Why output could not be turned into a typed value; the engine adds which command produced it.
@@ -79,7 +87,7 @@ extension NodeSummary {
         .integer("maxdisk", "Root filesystem size, bytes"),
         .integer("uptime", "Seconds since boot"),
         .string("level", "Subscription level (empty: none)"),
-    ])
+    ], unmodelled: true)
 
     public var line: String {
         var line = "\(node)  \(status)"

@@ -49,20 +49,24 @@ public final class ReplayRunner: CommandRunner {
     private let directory: String
     private let queues: Mutex<[[String]: [Recording]]>
 
-    public init(directory: URL) throws {
-        self.directory = directory.path
+    public convenience init(directory: URL) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
-        var queues: [[String]: [Recording]] = [:]
+        var recordings: [Recording] = []
         for name in names {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
             do {
-                let recording = try JSONDecoder().decode(Recording.self, from: data)
-                queues[recording.argv, default: []].append(recording)
+                recordings.append(try JSONDecoder().decode(Recording.self, from: data))
             } catch {
                 throw ProxmoxError.transport("replay: \(name) in \(directory.path) is not a recording (\(error))")
             }
         }
-        self.queues = Mutex(queues)
+        self.init(recordings, origin: directory.path)
+    }
+
+    /// Answers from recordings held in memory (a test's real outputs); `origin` names them in errors.
+    public init(_ recordings: [Recording], origin: String) {
+        directory = origin
+        queues = Mutex(Dictionary(grouping: recordings, by: \.argv))
     }
 
     public func run(_ command: Command) async throws -> CommandOutput {

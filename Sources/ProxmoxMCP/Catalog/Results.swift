@@ -7,7 +7,7 @@ enum Structured {
     /// A model as an MCP value. Not through `Value`'s own Decodable: it runs a regular expression
     /// on every string (data-URL detection), which made result encoding the largest per-call cost.
     static func encode<T: Encodable>(_ value: T) throws -> Value {
-        mcpValue(try JSONValue.parse(JSONEncoder().encode(value)))
+        mcpValue(try JSONValue.parse(JSONEncoder().encode(value)).hoistingUnmodelled())
     }
 
     static func mcpValue(_ json: JSONValue) -> Value {

@@ -34,7 +34,7 @@ enum Guests {
         let key = kind == .qemu ? "vms" : "containers"
         return ToolDefinition(
             name: "\(prefix(kind))_list", title: "List \(noun(kind))s",
-            description: "List \(kind == .qemu ? "QEMU VMs" : "LXC containers") of the whole cluster (or one node) with status, node, CPU, memory, disk, tags, pool and lock; templates are flagged. Filters combine; pages of limit by id, total always given. Read-only.",
+            description: "List \(kind == .qemu ? "QEMU VMs" : "LXC containers") of the whole cluster (or one node) with status, node, CPU, memory, disk, tags, pool and lock; templates are flagged. Filters combine; pages of limit by id, total always given. transport cli with a node runs `\(kind.cliTool) list` on that node (that node only, no tags or usage). Read-only.",
             arguments: [Shared.filterNode.erased, status.erased, tag.erased, pool.erased, name.erased, template.erased, limit.erased,
                         cursor.erased, Shared.transport.erased],
             annotations: Shared.readOnly,
@@ -52,7 +52,9 @@ enum Guests {
             }
             let filter = GuestFilter(status: try call[status], tag: try call[tag]?.value, pool: try call[pool]?.value,
                                      name: try call[name]?.value, template: try call[template])
-            let outcome = try await call.engine.read(ListGuests(kind: kind, node: try await call.node(Shared.filterNode)), transport: try call.transport())
+            let node = try await call.node(Shared.filterNode)
+            var outcome = try await call.engine.read(ListGuests(kind: kind, node: node), transport: try call.transport())
+            if outcome.command.family == .cli, let node { outcome.notes.append(ListGuests.cliNote(kind, node: node)) }
             let page = GuestPage(outcome.value, filter: filter, limit: try call[limit], after: after)
             var text = page.guests.isEmpty ? "No \(noun(kind))s." : page.guests.map(\.line).joined(separator: "\n")
             if let next = page.nextCursor {

@@ -4,7 +4,8 @@ import Testing
 @Suite struct GuestsTests {
     static let rows: [GoldenRow] = [
         GoldenRow("proxmox_vm_list", [:], both: ["pvesh get /cluster/resources --type vm --output-format json"]),
-        GoldenRow("proxmox_ct_list", ["node": "pve2"], both: ["pvesh get /cluster/resources --type vm --output-format json"]),
+        GoldenRow("proxmox_ct_list", ["node": "pve2"], cli: ["pct list"], api: ["pvesh get /cluster/resources --type vm --output-format json"]),
+        GoldenRow("proxmox_vm_list", ["node": "pve1", "status": "running"], cli: ["qm list"], api: ["pvesh get /cluster/resources --type vm --output-format json"]),
         GoldenRow("proxmox_vm_start", ["vmid": 102], cli: ["qm start 102"], api: ["pvesh create /nodes/pve2/qemu/102/status/start --output-format json"]),
         GoldenRow("proxmox_vm_stop", ["vmid": 100], cli: ["qm stop 100"], api: ["pvesh create /nodes/pve1/qemu/100/status/stop --output-format json"]),
         GoldenRow("proxmox_vm_restart", ["vmid": 100], cli: ["qm reboot 100"], api: ["pvesh create /nodes/pve1/qemu/100/status/reboot --output-format json"]),
