@@ -89,11 +89,22 @@ public struct GuestConfig: Codable, Hashable, Sendable {
             switch value {
             case let .double(number): options[key] = JSONValue.numberText(number)
             case let .bool(flag): options[key] = flag ? "1" : "0"
-            case .array, .object, .null: continue  // raw lxc.* pairs and the like
+            case let .array(pairs) where key == "lxc":
+                // A container's raw `lxc.*` lines come as [key, value] pairs; one key may repeat.
+                for pair in pairs {
+                    guard let items = pair.arrayValue, items.count == 2, let name = items[0].stringValue, let text = items[1].stringValue else { continue }
+                    addRaw(&options, name, text)
+                }
+            case .array, .object, .null: continue
             default: options[key] = value.stringValue
             }
         }
         return GuestConfig(options: options, digest: fields["digest"]?.stringValue)
+    }
+
+    /// A raw `lxc.*` line: repeated keys (several `lxc.mount.entry`) keep every value, one per line.
+    static func addRaw(_ options: inout [String: String], _ key: String, _ value: String) {
+        options[key] = options[key].map { $0 + "\n" + value } ?? value
     }
 
     /// `qm config` / `pct config`: `key: value` lines; stops at a snapshot section (`[name]`).
@@ -108,7 +119,7 @@ public struct GuestConfig: Codable, Hashable, Sendable {
             let key = String(line[..<colon])
             var value = line[line.index(after: colon)...]
             if value.first == " " { value = value.dropFirst() }
-            options[key] = String(value)
+            if key.hasPrefix("lxc.") { addRaw(&options, key, String(value)) } else { options[key] = String(value) }
         }
         return GuestConfig(options: options, digest: nil)
     }

@@ -22,6 +22,10 @@ struct RealOutput: Sendable, CustomTestStringConvertible {
     let expect: [String: Value]
     /// The command fails with this exit status and the file on stderr: the tool must answer an error of this kind.
     var failing: (status: Int32, kind: String)? = nil
+    /// Other commands of the same call answered by other real files of the same capture.
+    var also: [([String], String)] = []
+    /// Other commands of the same call answered with made-up text (a part the capture lacks).
+    var scaffold: [([String], String)] = []
 
     var testDescription: String { "\(fixture) via \(tool)" }
 }
@@ -69,8 +73,16 @@ enum RealOutputReplay {
         } else {
             CommandOutput(stdout: bytes, stderr: [], exitStatus: 0)
         }
-        let real = Recording(argv: case_.argv, output: output, source: case_.fixture, secrets: [])
-        let recordings = [real] + case_.cluster.recordings.filter { $0.argv != case_.argv }
+        var recordings = [Recording(argv: case_.argv, output: output, source: case_.fixture, secrets: [])]
+        for (argv, fixture) in case_.also {
+            let bytes = try Paths.fixtureBytes("real/" + fixture)
+            recordings.append(Recording(argv: argv, output: CommandOutput(stdout: bytes, stderr: [], exitStatus: 0), source: fixture, secrets: []))
+        }
+        for (argv, text) in case_.scaffold {
+            recordings.append(Recording(argv: argv, output: CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0), source: "scaffolding", secrets: []))
+        }
+        let answered = Set(recordings.map(\.argv))
+        recordings += case_.cluster.recordings.filter { !answered.contains($0.argv) }
         let runner = ReplayRunner(recordings, origin: "Fixtures/real/\(case_.fixture)")
         let engine = ProxmoxEngine(runner: runner, nodeRunners: SameRunner(runner: runner), fallback: false, pollInterval: .milliseconds(1))
         let environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: false,
@@ -112,14 +124,27 @@ enum RealOutputReplay {
     }
 
     /// The value at a dotted path; a number segment indexes an array, `#` is an array's count.
+    /// A key that itself holds dots (`lxc.mount.entry`) is matched whole: the longest run of
+    /// segments that names a key of the object wins.
     static func value(at path: String, in root: Value) -> Value? {
+        var segments = path.split(separator: ".").map(String.init)[...]
         var current: Value? = root
-        for segment in path.split(separator: ".").map(String.init) {
+        while let segment = segments.first {
             switch current {
-            case let .array(items)? where segment == "#": current = .int(items.count)
-            case let .array(items)?: current = Int(segment).flatMap { items.indices.contains($0) ? items[$0] : nil }
-            case let .object(fields)?: current = fields[segment]
-            default: return nil
+            case let .array(items)? where segment == "#":
+                current = .int(items.count)
+                segments = segments.dropFirst()
+            case let .array(items)?:
+                current = Int(segment).flatMap { items.indices.contains($0) ? items[$0] : nil }
+                segments = segments.dropFirst()
+            case let .object(fields)?:
+                guard let length = (1...segments.count).reversed().first(where: { fields[segments.prefix($0).joined(separator: ".")] != nil }) else {
+                    return nil
+                }
+                current = fields[segments.prefix(length).joined(separator: ".")]
+                segments = segments.dropFirst(length)
+            default:
+                return nil
             }
         }
         return current

@@ -1,6 +1,8 @@
+import Foundation
 import MCP
 import ProxmoxCore
 import Testing
+import TestSupport
 
 /// Every real output in `Fixtures/real/` through the tool that runs its command. The expected
 /// values were read off the raw files (see SOURCES.md there), not from what a parser produced.
@@ -64,4 +66,261 @@ import Testing
     ]
 
     @Test(arguments: listings) func listing(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    static func status(_ upid: String) -> [String] { pvesh("/nodes/\(upid.split(separator: ":")[1])/tasks/\(upid)/status", []) }
+    static func log(_ upid: String, limit: Int = 5000) -> [String] {
+        pvesh("/nodes/\(upid.split(separator: ":")[1])/tasks/\(upid)/log", ["--start", "0", "--limit", String(limit)])
+    }
+    static let fog = "fog-proxmox/"
+    static let qmdestroy = "UPID:pve:00001099:0002486D:5C9B88D0:qmdestroy:100:root@pam:"
+    static let vzdump = "UPID:pve:00000838:00005F93:5C9B9102:vzdump:100:root@pam:"
+
+    static let tasks: [RealOutput] = [
+        // A node's task list, PVE 6.4: a failed network reload among two that worked.
+        RealOutput(fixture: "ansible-community-general/pvesh-get-nodes-NODE-tasks.pve6.json", tool: "proxmox_task_list",
+                   arguments: ["node": "iaclab-01-01"], argv: pvesh("/nodes/iaclab-01-01/tasks", ["--limit", "50", "--start", "0", "--source", "all"]),
+                   cluster: .on("iaclab-01-01"),
+                   expect: ["tasks.#": 3, "failed": 1, "tasks.0.type": "srvreload", "tasks.0.id": "networking", "tasks.0.starttime": 1_629_092_709,
+                            "tasks.0.endtime": 1_629_092_710, "tasks.0.duration": 1, "tasks.0.exitstatus": "OK", "tasks.0.failed": false,
+                            "tasks.0.pid": 3539, "tasks.0.pstart": 474_062_216,
+                            "tasks.1.exitstatus": "command 'ifreload -a' failed: exit code 1", "tasks.1.failed": true, "tasks.1.status": "stopped",
+                            "tasks.1.upid": "UPID:iaclab-01-01:000029DD:1599528B:6108F068:srvreload:networking:root@pam:"]),
+        // PVE 5: fourteen tasks, two failed (an interrupted apt update, a download with an empty reason).
+        RealOutput(fixture: fog + "pvesh-get-nodes-pve-tasks.pve5.json", tool: "proxmox_task_list", arguments: ["node": "pve"],
+                   argv: pvesh("/nodes/pve/tasks", ["--limit", "50", "--start", "0", "--source", "all"]), cluster: .on("pve"),
+                   expect: ["tasks.#": 14, "failed": 2, "tasks.0.type": "qmdestroy", "tasks.0.id": "100", "tasks.9.type": "aptupdate",
+                            "tasks.9.id": "", "tasks.9.exitstatus": "command 'apt-get update' failed: received interrupt", "tasks.12.exitstatus": "download failed - ",
+                            "tasks.12.failed": true, "tasks.13.type": "startall", "tasks.13.user": "root@pam"]),
+        // PVE 9: one backup job of several guests (empty id).
+        RealOutput(fixture: "home-assistant/pvesh-get-nodes-NODE-tasks.pve9.json", tool: "proxmox_task_list", arguments: ["node": "pve1"],
+                   argv: pvesh("/nodes/pve1/tasks", ["--limit", "50", "--start", "0", "--source", "all"]), cluster: .on("pve1"),
+                   expect: ["tasks.#": 1, "failed": 0, "tasks.0.type": "vzdump", "tasks.0.id": "", "tasks.0.duration": 433, "tasks.0.pid": 2_146_406]),
+        // A finished task: its status and its one-line log, as one capture.
+        RealOutput(fixture: fog + "pvesh-get-tasks-qmdestroy-status.pve5.json", tool: "proxmox_task_status", arguments: ["upid": .string(qmdestroy)],
+                   argv: status(qmdestroy), cluster: .on("pve"),
+                   expect: ["status": "stopped", "exitstatus": "OK", "succeeded": true, "log": ["TASK OK"], "type": "qmdestroy", "id": "100",
+                            "starttime": 1_553_696_976],
+                   also: [(log(qmdestroy), fog + "pvesh-get-tasks-qmdestroy-log.pve5.json")]),
+        // A backup while it runs: status running, its log so far (ten lines, no end line yet).
+        RealOutput(fixture: fog + "pvesh-get-tasks-vzdump-status.running.pve5.json", tool: "proxmox_task_status",
+                   arguments: ["upid": .string(vzdump), "lines": 2], argv: status(vzdump), cluster: .on("pve"),
+                   expect: ["status": "running", "succeeded": false, "type": "vzdump",
+                            "log": ["INFO: starting template backup",
+                                    "INFO: /usr/bin/vma create -v -c /var/lib/vz/dump/vzdump-qemu-100-2019_03_27-16_04_34.tmp/qemu-server.conf exec:lzop > /var/lib/vz/dump/vzdump-qemu-100-2019_03_27-16_04_34.vma.dat"]],
+                   also: [(log(vzdump), fog + "pvesh-get-tasks-vzdump-log.running.pve5.json")]),
+        // The log of a finished container backup, a page of it.
+        RealOutput(fixture: fog + "pvesh-get-tasks-vzdump-lxc-log.ok.pve5.json", tool: "proxmox_task_log",
+                   arguments: ["upid": "UPID:pve:000013DC:00018DB6:5C9B9407:vzdump:100:root@pam:"],
+                   argv: log("UPID:pve:000013DC:00018DB6:5C9B9407:vzdump:100:root@pam:", limit: 500), cluster: .on("pve"),
+                   expect: ["lines.#": 12, "more": false, "lines.0.n": 1, "lines.6.t": "INFO: creating archive '/var/lib/vz/dump/vzdump-lxc-100-2019_03_27-16_17_27.tar.lzo'",
+                            "lines.11.t": "TASK OK", "lines.11.n": 12]),
+        // PVE 7.4: a start that ended with a warning (no EFI disk), the UPID the user quoted.
+        RealOutput(fixture: "bpg-terraform-provider-proxmox/pvesh-get-tasks-qmstart-log.warnings.pve7.json", tool: "proxmox_task_log",
+                   arguments: ["upid": "UPID:myhost:00000000:00000000:00000000:qmstart:1000:me@domain:"],
+                   argv: log("UPID:myhost:00000000:00000000:00000000:qmstart:1000:me@domain:", limit: 500), cluster: .on("myhost"),
+                   expect: ["lines.#": 3, "lines.1.t": "WARN: no efidisk configured! Using temporary efivars disk.", "lines.2.t": "TASK WARNINGS: 1",
+                            "type": "qmstart", "id": "1000", "user": "me@domain"]),
+        // A start that failed in QEMU (pimox7, PVE 7 on arm64); the UPID is made up, the log is not.
+        RealOutput(fixture: "pimox7/pvesh-get-tasks-qmstart-log.error.pve7.json", tool: "proxmox_task_log",
+                   arguments: ["upid": "UPID:pi:0000A1B2:0001C3D4:65600000:qmstart:100:root@pam:"],
+                   argv: log("UPID:pi:0000A1B2:0001C3D4:65600000:qmstart:100:root@pam:", limit: 500), cluster: .on("pi"),
+                   expect: ["lines.#": 2, "lines.0.t": "kvm: -device nec-usb-xhci,id=xhci,bus=pcie.1,addr=0x1b: Bus 'pcie.1' not found",
+                            "lines.1.t": "TASK ERROR: start failed: QEMU exited with code 1"]),
+    ]
+
+    @Test(arguments: tasks) func task(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    static let cli: [String: Value] = ["transport": "cli"]
+
+    static let guests: [RealOutput] = [
+        // Configs as pvesh prints them (PVE 8.1): numbers for numbers, memory as a string, a template.
+        RealOutput(fixture: "packer-plugin-proxmox/pvesh-get-qemu-100-config.pve8.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 100, "transport": "api"], argv: pvesh("/nodes/pve/qemu/100/config", []), cluster: .on("pve", (100, .qemu)),
+                   expect: ["config.cores": "1", "config.memory": "2048", "config.numa": "0", "config.cpu": "x86-64-v2-AES",
+                            "config.net0": "virtio=BC:24:11:30:AD:93,bridge=vmbr0,firewall=1", "config.meta": "creation-qemu=8.1.5,ctime=1729285344",
+                            "digest": "1ac0a42d3ead982a5631ee77a9444b44e5ff5456", "disks.#": 1, "disks.0.key": "scsi0",
+                            "disks.0.volume": "local-lvm:vm-100-disk-0", "disks.0.size": "32G"]),
+        RealOutput(fixture: "packer-plugin-proxmox/pvesh-get-qemu-101-config.pve8.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 101, "transport": "api"], argv: pvesh("/nodes/pve/qemu/101/config", []), cluster: .on("pve", (101, .qemu)),
+                   expect: ["config.tags": "blue;red", "config.name": "second-vm", "config.scsihw": "virtio-scsi-single",
+                            "digest": "a3a5061cd0f35f0aa14fd98b20095963d53cd225"]),
+        RealOutput(fixture: "packer-plugin-proxmox/pvesh-get-qemu-102-config.pve8.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 102, "transport": "api"], argv: pvesh("/nodes/pve/qemu/102/config", []), cluster: .on("pve", (102, .qemu)),
+                   expect: ["config.template": "1", "disks.0.volume": "local-lvm:base-102-disk-0", "config.boot": "order=scsi0;ide2;net0"]),
+        // A container's config (PVE 7, json-pretty as printed) with raw lxc.* device lines and a bind mount.
+        RealOutput(fixture: "go-proxmox/pvesh-get-lxc-101-config.pve7.json-pretty.txt", tool: "proxmox_ct_config_get",
+                   arguments: ["vmid": 101, "transport": "api"], argv: pvesh("/nodes/node1/lxc/101/config", []), cluster: .on("node1", (101, .lxc)),
+                   expect: ["config.hostname": "test-container", "config.memory": "4096", "config.swap": "512", "config.features": "fuse=1,mknod=1,nesting=1",
+                            "config.lxc.cgroup2.devices.allow": "c 226:0 rwm\nc 226:128 rwm\nc 29:0 rwm",
+                            "config.lxc.mount.entry": "/dev/dri dev/dri none bind,optional,create=dir\n/dev/fb0 dev/fb0 none bind,optional,create=file",
+                            "digest": "5911baea29f4c0073fb063fd9ab29e75892832bf", "disks.#": 2, "disks.1.key": "rootfs",
+                            "disks.1.volume": "vmstore:subvol-101-disk-0", "disks.1.size": "30G", "disks.0.volume": "/mnt/foo/bar"]),
+        // `qm config` text (PVE 9.1: QEMU 10.1): a long description, onboot, a discard+iothread disk.
+        RealOutput(fixture: "edge-queue-controller/qm-config-200.pve9.txt", tool: "proxmox_vm_config_get", arguments: ["vmid": 200].merging(cli) { $1 },
+                   argv: ["qm", "config", "200"], cluster: .on("pvew", (200, .qemu)),
+                   expect: ["config.agent": "enabled=1", "config.cpu": "host", "config.onboot": "1", "config.meta": "creation-qemu=10.1.2,ctime=1781723019",
+                            "config.description": "AI Platform Control website-edge VM. Created stopped in Phase 14J-EW retry after approved pvecm expected 1. No Cloudflare cutover. No controller/queue migration. No worker/runtime activation.",
+                            "disks.#": 1, "disks.0.key": "scsi0", "disks.0.volume": "local-lvm:vm-200-disk-0", "disks.0.size": "20G", "transport": "cli"]),
+        RealOutput(fixture: "../samples/qm-config.anonymized.txt", tool: "proxmox_vm_config_get", arguments: ["vmid": 111].merging(cli) { $1 },
+                   argv: ["qm", "config", "111"], cluster: .on("pve", (111, .qemu)),
+                   expect: ["config.bootdisk": "ide0", "config.cpulimit": "1", "config.net0": "e1000=AA:AA:AA:AA:AA:AA,bridge=vmbr0", "disks.#": 1,
+                            "disks.0.volume": "local:111/vm-111-disk-0.qcow2", "disks.0.format": "qcow2", "disks.0.size": "10G"]),
+        // `qm listsnapshot` (PVE 9): one snapshot with a long description, `current` below it; then none.
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-listsnapshot-122.one.pve9.txt", tool: "proxmox_vm_snapshot_list",
+                   arguments: ["vmid": 122].merging(cli) { $1 }, argv: ["qm", "listsnapshot", "122"], cluster: .on("purple-server", (122, .qemu)),
+                   expect: ["snapshots.#": 2, "snapshots.0.name": "baseline-tiles-2026-07-28", "snapshots.0.snaptime": 1_785_280_098,
+                            "snapshots.0.description": "Kasm baseline 2026-07-28: 6 vCPU, 12 GiB, 200G disk, 34 tiles suffixed Normal/VPN/Malware/Target/Review/Full, three concurrent sessions",
+                            "snapshots.1.name": "current", "snapshots.1.current": true, "snapshots.1.parent": "baseline-tiles-2026-07-28"]),
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-listsnapshot-122.empty.pve9.txt", tool: "proxmox_vm_snapshot_list",
+                   arguments: ["vmid": 122].merging(cli) { $1 }, argv: ["qm", "listsnapshot", "122"], cluster: .on("purple-server", (122, .qemu)),
+                   expect: ["snapshots.#": 1, "snapshots.0.name": "current", "snapshots.0.current": true]),
+        // The guest agent through `qm guest cmd` (PVE 9): three interfaces, IPv4 and IPv6; the other queries were not captured.
+        RealOutput(fixture: "edge-queue-controller/qm-guest-cmd-200-network-get-interfaces.pve9.txt", tool: "proxmox_vm_agent_info",
+                   arguments: ["vmid": 200].merging(cli) { $1 }, argv: ["qm", "guest", "cmd", "200", "network-get-interfaces"],
+                   cluster: .on("pvew", (200, .qemu)),
+                   expect: ["interfaces.#": 3, "interfaces.1.name": "ens18", "interfaces.1.mac": "bc:24:11:46:32:17",
+                            "interfaces.1.addresses.0.address": "192.168.0.144", "interfaces.1.addresses.0.prefix": 24,
+                            "interfaces.1.addresses.1.family": "ipv6", "interfaces.2.name": "tailscale0", "interfaces.2.addresses.0.prefix": 32]),
+        RealOutput(fixture: "unattributed/ru-qga-notes/qm-guest-cmd-300-get-osinfo.pve8.txt", tool: "proxmox_vm_agent_info",
+                   arguments: ["vmid": 300].merging(cli) { $1 }, argv: ["qm", "guest", "cmd", "300", "get-osinfo"], cluster: .on("pve", (300, .qemu)),
+                   expect: ["os.prettyName": "Debian GNU/Linux 12 (bookworm)", "os.kernelRelease": "6.1.0-30-amd64", "os.id": "debian",
+                            "os.versionId": "12", "os.machine": "x86_64"],
+                   scaffold: [(["qm", "guest", "cmd", "300", "network-get-interfaces"], "[]\n")]),
+        RealOutput(fixture: "unattributed/win-qga-transcript/qm-guest-cmd-2002-get-osinfo.pve9.txt", tool: "proxmox_vm_agent_info",
+                   arguments: ["vmid": 2002].merging(cli) { $1 }, argv: ["qm", "guest", "cmd", "2002", "get-osinfo"], cluster: .on("pve01", (2002, .qemu)),
+                   expect: ["os.prettyName": "Windows Server 2025 Datacenter Evaluation", "os.id": "mswindows", "os.kernelRelease": "26100",
+                            "os.version": "Microsoft Windows Server 2025", "os.versionId": "2025"],
+                   scaffold: [(["qm", "guest", "cmd", "2002", "network-get-interfaces"], "[]\n")]),
+        // `qm guest exec` (PVE 9): output with newlines, exit code 0.
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-guest-exec-122-df.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 122, "command": ["df", "-h", "/"], "confirm": true].merging(cli) { $1 }, argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "df", "-h", "/"],
+                   cluster: .on("purple-server", (122, .qemu)),
+                   expect: ["exitCode": 0, "stdout": "Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       193G  120G   74G  62% /\n"]),
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-guest-exec-122-docker-ps.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 122, "command": ["docker", "ps"], "confirm": true].merging(cli) { $1 }, argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "docker", "ps"],
+                   cluster: .on("purple-server", (122, .qemu)),
+                   expect: ["exitCode": 0, "stdoutTruncated": false]),
+    ]
+
+    @Test(arguments: guests) func guest(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    static let tables: [RealOutput] = [
+        // `qm list` of one node (PVE 8.3): a default name with a space, seven-digit PIDs, stopped VMs with PID 0.
+        RealOutput(fixture: "bnachtwey-IT-Stuff/qm-list.pve8.txt", tool: "proxmox_vm_list", arguments: ["node": "pve"].merging(cli) { $1 },
+                   argv: ["qm", "list"], cluster: .on("pve"),
+                   expect: ["vms.#": 8, "total": 8, "vms.1.vmid": 104, "vms.1.name": "VM 104", "vms.1.status": "stopped", "vms.1.maxmem": 25_165_824_000,
+                            "vms.1.maxdisk": 137_438_953_472, "vms.3.name": "BNW-W25S-PG", "vms.3.pid": 2_328_921, "vms.3.node": "pve",
+                            "vms.7.vmid": 834, "vms.7.name": "PBS", "transport": "cli"]),
+        RealOutput(fixture: "unattributed/k8s-homework/qm-list.txt", tool: "proxmox_vm_list", arguments: ["node": "pve"].merging(cli) { $1 },
+                   argv: ["qm", "list"], cluster: .on("pve"),
+                   expect: ["vms.#": 5, "vms.0.name": "kube-master", "vms.0.maxdisk": 16_106_127_360, "vms.4.name": "kube-worker4", "vms.4.pid": 82165]),
+        // Trailing spaces after every column (copied from a terminal), a template among them.
+        RealOutput(fixture: "unattributed/update-notes/qm-list.txt", tool: "proxmox_vm_list", arguments: ["node": "pve1", "status": "stopped"].merging(cli) { $1 },
+                   argv: ["qm", "list"], cluster: .on("pve1"),
+                   expect: ["vms.#": 1, "total": 1, "vms.0.vmid": 9000, "vms.0.name": "alpine-template", "vms.0.maxmem": 1_073_741_824]),
+        RealOutput(fixture: "../samples/qm-list.txt", tool: "proxmox_vm_list", arguments: ["node": "pve"].merging(cli) { $1 },
+                   argv: ["qm", "list"], cluster: .on("pve"),
+                   expect: ["vms.#": 12, "vms.0.vmid": 101, "vms.0.name": "vm110", "vms.0.maxmem": 536_870_912, "vms.0.maxdisk": 32_212_254_720,
+                            "vms.11.vmid": 199, "vms.11.maxdisk": 5_368_709_120]),
+        // `pct list`: no locks, names padded to the column.
+        RealOutput(fixture: "unattributed/update-notes/pct-list.txt", tool: "proxmox_ct_list", arguments: ["node": "pve1"].merging(cli) { $1 },
+                   argv: ["pct", "list"], cluster: .on("pve1"),
+                   expect: ["containers.#": 3, "containers.0.vmid": 100, "containers.0.name": "adguard", "containers.1.status": "stopped",
+                            "containers.2.name": "caddy", "containers.2.type": "lxc"]),
+        RealOutput(fixture: "../samples/pct-list.txt", tool: "proxmox_ct_list", arguments: ["node": "pve"].merging(cli) { $1 },
+                   argv: ["pct", "list"], cluster: .on("pve"),
+                   expect: ["containers.#": 4, "containers.3.vmid": 115, "containers.3.name": "fab-agent-base", "containers.3.status": "running"]),
+    ]
+
+    @Test(arguments: tables) func table(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    static let nodesAndMore: [RealOutput] = [
+        // Node status, PVE 9.1 (string load averages, boot-info, an N100) and PVE 8.4 (legacy BIOS, a nearly full root).
+        RealOutput(fixture: "pvexport/pvesh-get-nodes-NODE-status.pve9.json", tool: "proxmox_node_status", arguments: ["node": "pve"],
+                   argv: pvesh("/nodes/pve/status", []), cluster: .on("pve"),
+                   expect: ["status.cpu": 0.404739747502543, "status.cpus": 4, "status.cpuModel": "Intel(R) N100", "status.loadavg": [1.74, 1.86, 1.5],
+                            "status.memory.total": 16_540_520_448, "status.memory.used": 12_671_574_016, "status.memory.free": 1_277_120_512,
+                            "status.swap.used": 6_283_759_616, "status.rootfs.total": 100_861_726_720, "status.uptime": 1_480_737,
+                            "status.kernel": "6.17.4-1-pve", "status.pveversion": "pve-manager/9.1.2/9d436f37a0ac4172"]),
+        RealOutput(fixture: "unattributed/k3s-checklist/pvesh-get-nodes-proxmox-status.pve8.json", tool: "proxmox_node_status", arguments: ["node": "proxmox"],
+                   argv: pvesh("/nodes/proxmox/status", []), cluster: .on("proxmox"),
+                   expect: ["status.cpu": 0, "status.cpus": 8, "status.cpuModel": "Intel(R) Core(TM) i7-6700 CPU @ 3.40GHz", "status.loadavg": [0.16, 0.1, 0.02],
+                            "status.rootfs.used": 12_836_352_000, "status.rootfs.free": 635_187_200, "status.kernel": "6.8.12-15-pve",
+                            "status.pveversion": "pve-manager/8.4.14/b502d23c55afcba1", "status.swap.total": 1_073_737_728]),
+        // The storage configuration (PVE 8.4: a zfspool, a disabled dir) through the API tool.
+        RealOutput(fixture: "unattributed/k3s-checklist/pvesh-get-storage.pve8.json", tool: "proxmox_api_get", arguments: ["path": "/storage"],
+                   argv: pvesh("/storage", []), cluster: .on("proxmox"),
+                   expect: ["result.#": 3, "result.0.type": "zfspool", "result.0.pool": "gaia-pool-01", "result.2.disable": 1, "result.2.storage": "local"]),
+        // /cluster/resources of nodes only (PVE 5, a one-core test VM as the host) through the API tool.
+        RealOutput(fixture: "fog-proxmox/pvesh-get-cluster-resources-type-node.pve5.json", tool: "proxmox_api_get",
+                   arguments: ["path": "/cluster/resources", "params": ["type": "node"]], argv: pvesh("/cluster/resources", ["--type", "node"]),
+                   cluster: .on("pve"), expect: ["result.0.node": "pve", "result.0.maxmem": 2_090_250_240, "result.0.uptime": 128]),
+        // The whole cluster at once (PVE 8): four nodes, their zfspool/dir storages, four VMs.
+        RealOutput(fixture: "go-proxmox/pvesh-get-cluster-resources.pve8.json", tool: "proxmox_storage_list", arguments: [:],
+                   argv: pvesh("/cluster/resources", ["--type", "storage"]), cluster: .on("node1"),
+                   expect: ["storage.#": 12, "storage.0.node": "node1", "storage.0.storage": "cloud-init", "storage.2.storage": "local-zfs",
+                            "storage.2.type": "zfspool", "storage.2.used": 14_446_702_592, "storage.2.total": 955_016_175_616]),
+    ]
+
+    @Test(arguments: nodesAndMore) func nodeAndAPI(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    static let emptyLog: String = "[]\n"
+    static let statuses: [RealOutput] = [
+        "startall-status.pve5", "qmcreate-status.stopped.pve5", "vzdump-status.stopped.pve5",
+    ].map { name in
+        let path = fog + "pvesh-get-tasks-\(name).json"
+        let upid = [
+            "startall-status.pve5": "UPID:pve:000006A0:000008D9:5C9B8FE8:startall::root@pam:",
+            "qmcreate-status.stopped.pve5": "UPID:pve:00000836:00005F82:5C9B9102:qmcreate:100:root@pam:",
+            "vzdump-status.stopped.pve5": vzdump,
+        ][name]!
+        return RealOutput(fixture: path, tool: "proxmox_task_status", arguments: ["upid": .string(upid)], argv: status(upid), cluster: .on("pve"),
+                          expect: ["status": "stopped", "exitstatus": "OK", "succeeded": true], scaffold: [(log(upid), emptyLog)])
+    } + [
+        RealOutput(fixture: fog + "pvesh-get-tasks-qmsnapshot-status.running.pve5.json", tool: "proxmox_task_status",
+                   arguments: ["upid": "UPID:pve:00000D8E:000185B8:5C9B86DE:qmsnapshot:100:root@pam:"],
+                   argv: status("UPID:pve:00000D8E:000185B8:5C9B86DE:qmsnapshot:100:root@pam:"), cluster: .on("pve"),
+                   expect: ["status": "running", "succeeded": false, "type": "qmsnapshot"],
+                   scaffold: [(log("UPID:pve:00000D8E:000185B8:5C9B86DE:qmsnapshot:100:root@pam:"), emptyLog)]),
+        RealOutput(fixture: fog + "pvesh-get-tasks-vzrestore-status.running.pve5.json", tool: "proxmox_task_status",
+                   arguments: ["upid": "UPID:pve:000013F0:00018E36:5C9B9409:vzrestore:100:root@pam:"],
+                   argv: status("UPID:pve:000013F0:00018E36:5C9B9409:vzrestore:100:root@pam:"), cluster: .on("pve"),
+                   expect: ["status": "running", "type": "vzrestore", "starttime": 1_553_699_849],
+                   scaffold: [(log("UPID:pve:000013F0:00018E36:5C9B9409:vzrestore:100:root@pam:"), emptyLog)]),
+        // PVE 8: started by an API token (the UPID's user is `root@pam!opentofu`, the status adds `tokenid`).
+        RealOutput(fixture: "bpg-terraform-provider-proxmox/pvesh-get-tasks-qmcreate-status.running-token.pve8.json", tool: "proxmox_task_status",
+                   arguments: ["upid": "UPID:elodin:0002A693:005854E2:662E9BBE:qmcreate:100:root@pam!opentofu:"],
+                   argv: status("UPID:elodin:0002A693:005854E2:662E9BBE:qmcreate:100:root@pam!opentofu:"), cluster: .on("elodin"),
+                   expect: ["status": "running", "user": "root@pam!opentofu", "node": "elodin", "starttime": 1_714_330_558],
+                   scaffold: [(log("UPID:elodin:0002A693:005854E2:662E9BBE:qmcreate:100:root@pam!opentofu:"), emptyLog)]),
+    ]
+
+    @Test(arguments: statuses) func taskStatus(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    /// A start that failed: `qm start` printed the lock message, QEMU's complaint and the task error
+    /// on stderr, and exited 255. The tool answers one line, and it is QEMU's complaint (what to
+    /// fix), not the lock chatter nor the generic "QEMU exited with code 1".
+    @Test func aFailedStartIsOneLineWithTheReason() async throws {
+        try await RealOutputReplay.check(RealOutput(
+            fixture: "pimox7/qm-start.stderr.pve7.txt", tool: "proxmox_vm_start", arguments: ["vmid": 100].merging(Self.cli) { $1 },
+            argv: ["qm", "start", "100"], cluster: .on("pi", (100, .qemu)),
+            expect: ["reason": "kvm: -device ide-cd,bus=ide.1,unit=0,drive=drive-ide2,id=ide2: Bus 'ide.1' not found"],
+            failing: (255, "qm failed (exit 255): ")))
+    }
+
+    static let failedStart = "pimox7/qm-start.stderr.pve7.txt"
+
+    /// No real output sits in the folder unreplayed, and every one is named in SOURCES.md.
+    @Test func everyRealOutputIsReplayedAndSourced() throws {
+        let cases = Self.listings + Self.tasks + Self.guests + Self.tables + Self.nodesAndMore + Self.statuses
+        let used = Set(cases.flatMap { [$0.fixture] + $0.also.map(\.1) } + [Self.failedStart])
+        let root = Paths.fixture("real")
+        let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+            .filter { !$0.hasSuffix(".md") && !$0.hasPrefix(".") }
+            .filter { var isDirectory: ObjCBool = false; return FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue }
+        #expect(files.count >= 45)
+        #expect(Set(files).subtracting(used).sorted() == [], "real outputs no test replays")
+        let sources = try String(contentsOf: root.appendingPathComponent("SOURCES.md"), encoding: .utf8)
+        for file in files { #expect(sources.contains("`\(file)`"), "\(file) is not in Fixtures/real/SOURCES.md") }
+    }
 }
