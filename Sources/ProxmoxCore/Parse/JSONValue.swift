@@ -48,11 +48,12 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// A boolean, also from Proxmox's 0/1 and its `1|on|yes|true` strings.
+    /// A boolean, also from Proxmox's 0/1 (printed by some encoders as 1.0) and its `1|on|yes|true` strings.
     public var boolValue: Bool? {
         switch self {
         case let .bool(flag): flag
         case let .int(number): number != 0
+        case let .double(number) where number == 0 || number == 1: number == 1
         case let .string(text):
             switch text.lowercased() {
             case "1", "on", "yes", "true": true

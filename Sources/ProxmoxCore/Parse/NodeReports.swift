@@ -63,6 +63,7 @@ public struct ClusterStatusReport: Codable, Hashable, Sendable {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of cluster status") }
         let cluster = entries.first { $0["type"]?.stringValue == "cluster" }
         let members = ParseProblems.each(entries) { entry throws(ParseFailure) -> Member? in
+            guard case .object = entry else { throw ParseFailure("a cluster status entry is not an object") }
             guard entry["type"]?.stringValue == "node" else { return nil }
             guard let name = entry["name"]?.stringValue else { throw ParseFailure("a node entry has no 'name' field") }
             return Member(name: name, online: entry["online"]?.boolValue ?? false,
@@ -127,6 +128,7 @@ public struct StorageSummary: Codable, Hashable, Sendable {
     public static func parseResources(_ document: JSONValue) throws(ParseFailure) -> [StorageSummary] {
         guard let entries = document.arrayValue else { throw ParseFailure("expected a JSON array of resources") }
         return ParseProblems.each(entries) { entry throws(ParseFailure) -> StorageSummary? in
+            guard case .object = entry else { throw ParseFailure("a resource entry is not an object") }
             guard entry["type"]?.stringValue == "storage" else { return nil }
             guard let id = entry["storage"]?.stringValue, let node = entry["node"]?.stringValue else {
                 throw ParseFailure("a storage entry has no 'storage' or 'node' field")

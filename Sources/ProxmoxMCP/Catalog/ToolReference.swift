@@ -60,6 +60,11 @@ public enum ToolReference {
                 rows += fields(items, prefix: path + "[].")
             }
         }
+        // An entry read from Proxmox passes its other fields through: one row says so.
+        if object["properties"] != nil, let extra = object["additionalProperties"]?.objectValue, extra["type"] == nil,
+           let description = extra["description"]?.stringValue {
+            rows.append("| `\(prefix)*` | any | no | \(cell(description)) |\n")
+        }
         return rows
     }
 
