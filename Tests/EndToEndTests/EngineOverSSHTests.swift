@@ -13,7 +13,9 @@ import TestSupport
         let outcome = try await engine.listNodes()
         #expect(outcome.command.argv == ["pvesh", "get", "/nodes", "--output-format", "json"])
         #expect(outcome.family == .api)
-        #expect(outcome.value == [
+        // What the node list carries beyond the typed fields passes through (checked here by one field).
+        #expect(outcome.value.first?.unmodelled["id"] == "node/pve1")
+        #expect(outcome.value.map { node in var node = node; node.unmodelled = UnmodelledFields(); return node } == [
             NodeSummary(node: "pve1", status: "online", cpu: 0.0412, maxcpu: 16, mem: 27_813_502_976,
                         maxmem: 67_324_211_200, disk: 9_126_805_504, maxdisk: 100_861_726_720, uptime: 1_209_600,
                         level: ""),
@@ -31,13 +33,23 @@ import TestSupport
         let engine = ProxmoxEngine(runner: SSHRunner(connection: fixture.connection(), timeout: .seconds(20)))
         let all = try await engine.listGuests(transport: .api)
         #expect(all.value.map(\.vmid) == [100, 101, 102, 103, 104, 200, 201, 202, 203, 9000, 9001])
-        #expect(all.value[0] == GuestSummary(
+        var first = all.value[0]
+        #expect(first.unmodelled["id"] == "qemu/100" && first.unmodelled["netin"] != nil)
+        first.unmodelled = UnmodelledFields()
+        #expect(first == GuestSummary(
             vmid: 100, name: "web01", node: "pve1", status: "running", type: .qemu, template: false,
             tags: ["prod", "web"], lock: nil, cpu: 0.0213, maxcpu: 2, mem: 1_395_864_371, maxmem: 4_294_967_296,
             disk: 0, maxdisk: 34_359_738_368, uptime: 1_205_000))
+        // `qm list` must run on pve2 itself, which this connection (to pve1, no node runners) cannot
+        // reach: the read went through pvesh, and the outcome says so.
         let vms = try await engine.listGuests(kind: .qemu, node: try NodeName("pve2"), transport: .cli)
         #expect(vms.value.map(\.vmid) == [102, 103, 9001])
-        #expect(vms.family == .api)  // no cluster-wide qm form: pvesh ran, and the outcome says so
+        #expect(vms.family == .api)
+        #expect(vms.notes.contains { $0.contains("pve2") && $0.contains("read through pvesh") })
+        // On the node it is connected to, `qm list` itself runs.
+        let local = try await engine.listGuests(kind: .qemu, node: try NodeName("pve1"), transport: .cli)
+        #expect(local.command.argv == ["qm", "list"] && local.family == .cli)
+        #expect(local.value.map(\.vmid) == [100, 101, 104, 9000])
         #expect(vms.value[0].name == "win-test")
         #expect(vms.value[0].status == "stopped")
         let containers = try await engine.listGuests(kind: .lxc)

@@ -81,7 +81,13 @@ import TestSupport
         case let .int(number) where flags.contains(key) && generator.below(2) == 0: return .bool(number != 0)
         case let .int(number): return generator.below(2) == 0 ? .string(String(number)) : .double(Double(number))
         case let .double(number): return .string(JSONValue.numberText(number))
-        case let .string(text) where key == "tags" && text.contains(";"): return .string(text.replacingOccurrences(of: ";", with: generator.below(2) == 0 ? "," : " "))
+        case let .string(text) where key == "tags" && text.contains(";"):
+            let parts = text.split(separator: ";").map { JSONValue.string(String($0)) }
+            return [.string(text.replacingOccurrences(of: ";", with: ",")), .string(text.replacingOccurrences(of: ";", with: " ")), .array(parts)][generator.below(3)]
+        // Some clients and versions give a storage's content as a list, or with spaces after commas.
+        case let .string(text) where key == "content" && !text.isEmpty:
+            let parts = text.split(separator: ",")
+            return generator.below(2) == 0 ? .array(parts.map { .string(String($0)) }) : .string(parts.joined(separator: ", "))
         case let .string(text) where Int64(text) != nil: return .int(Int64(text)!)
         default: return nil
         }

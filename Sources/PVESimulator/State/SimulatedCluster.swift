@@ -22,6 +22,9 @@ public struct SimulatedCluster: Codable, Equatable, Sendable {
     public var haResources: [SimulatedHAResource]?
     /// Package updates per node (`/nodes/{node}/apt/update`); nil: none.
     public var aptUpdates: [String: [SimulatedPackageUpdate]]?
+    /// A single node that was never joined to a cluster: `/cluster/status` then has no `cluster`
+    /// entry and the node's id is 0, as on a real standalone host. nil: a cluster.
+    public var standalone: Bool? = nil
 
     public init(name: String, nodes: [SimulatedNode], guests: [SimulatedGuest], storages: [SimulatedStorage],
                 tasks: [SimulatedTask] = [], faults: SimulatedFaults = SimulatedFaults(), nextPid: Int = 0x3A1B2) {
@@ -41,6 +44,25 @@ public struct SimulatedCluster: Codable, Equatable, Sendable {
             return node
         }
         return nodes.first
+    }
+
+    /// This cluster reduced to its first node, standalone (`PVE_SIM_STANDALONE=1`): the guests of
+    /// that node, the storages it sees (local to it), no HA.
+    public func standaloneNode() -> SimulatedCluster {
+        var single = self
+        guard let first = nodes.first else { return single }
+        single.nodes = [first]
+        single.guests = guests.filter { $0.node == first.name }
+        single.storages = storages.filter { $0.isAvailable(on: first.name) }.map { storage in
+            var local = storage
+            local.nodes = nil
+            local.volumes = storage.volumes.filter { $0.node == nil || $0.node == first.name }
+            return local
+        }
+        single.tasks = tasks.filter { $0.upid.node == first.name }
+        single.haResources = nil
+        single.standalone = true
+        return single
     }
 
     func node(named name: String) -> SimulatedNode? { nodes.first { $0.name == name } }

@@ -27,9 +27,11 @@ public final class StateStore: Sendable {
     }
 
     /// The store chosen by the environment: the file named by `PVE_SIM_STATE`, else memory.
-    /// `PVE_SIM_SCALE=16x10000` starts it from a generated cluster of that many nodes and guests.
+    /// `PVE_SIM_SCALE=16x10000` starts it from a generated cluster of that many nodes and guests;
+    /// `PVE_SIM_STANDALONE=1` from a single node never joined to a cluster.
     public static func fromEnvironment(_ environment: [String: String]) -> StateStore {
-        let seed = environment["PVE_SIM_SCALE"].flatMap(SimulatedCluster.Scale.init(parsing:)).map(SimulatedCluster.scaled) ?? .builtIn
+        var seed = environment["PVE_SIM_SCALE"].flatMap(SimulatedCluster.Scale.init(parsing:)).map(SimulatedCluster.scaled) ?? .builtIn
+        if environment["PVE_SIM_STANDALONE"] == "1" { seed = seed.standaloneNode() }
         if let path = environment["PVE_SIM_STATE"], !path.isEmpty {
             return StateStore(file: path, seed: seed)
         }

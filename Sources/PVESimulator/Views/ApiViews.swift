@@ -42,6 +42,8 @@ enum ApiViews {
             "cpu": .double(node.cpu),
             "cpuinfo": .object([
                 "cores": .int(Int64(node.maxcpu / 2)), "cpus": .int(Int64(node.maxcpu)), "hvm": .string("1"),
+                // Real hosts print the whole /proc/cpuinfo flag list (PVE 8 and 9 samples); a short one here.
+                "flags": .string("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx pdpe1gb rdtscp lm constant_tsc rep_good nopl cpuid pni pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand lahf_lm svm"),
                 "mhz": .string("3400.000"), "model": .string(node.cpuModel), "sockets": .int(Int64(node.sockets)),
                 "user_hz": .int(100),
             ]),
@@ -69,10 +71,12 @@ enum ApiViews {
         ])
     }
 
-    /// `GET /cluster/status`: the cluster entry, then one entry per node.
+    /// `GET /cluster/status`: the cluster entry, then one entry per node; a standalone node has no
+    /// cluster entry and node id 0 (corosync knows nothing of it).
     static func clusterStatus(_ cluster: SimulatedCluster, localNode: String) -> JSONValue {
         let online = cluster.nodes.filter(\.online).count
-        var entries: [JSONValue] = [.object([
+        let standalone = cluster.standalone == true
+        var entries: [JSONValue] = standalone ? [] : [.object([
             "id": .string("cluster"), "name": .string(cluster.name), "nodes": .int(Int64(cluster.nodes.count)),
             "quorate": .int(online * 2 > cluster.nodes.count ? 1 : 0), "type": .string("cluster"), "version": .int(7),
         ])]
@@ -80,7 +84,7 @@ enum ApiViews {
             entries.append(.object([
                 "id": .string("node/\(node.name)"), "ip": .string(node.ip), "level": .string(""),
                 "local": .int(node.name == localNode ? 1 : 0), "name": .string(node.name),
-                "nodeid": .int(Int64(index + 1)), "online": .int(node.online ? 1 : 0), "type": .string("node"),
+                "nodeid": .int(standalone ? 0 : Int64(index + 1)), "online": .int(node.online ? 1 : 0), "type": .string("node"),
             ]))
         }
         return .array(entries)

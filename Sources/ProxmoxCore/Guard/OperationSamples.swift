@@ -12,7 +12,7 @@ public enum OperationSamples {
         var samples: [any ProxmoxOperation] = [
             TaskStatusRead(upid), TaskLogRead(upid, start: 0, limit: 50), TaskStop(upid), ActiveTasks(node: node, vmid: try! VMID(100), type: "qmstart"),
             TaskList(node: node, filter: TaskFilter(status: "error", vmid: try! VMID(100), type: "vzdump")), TaskList(node: nil, filter: TaskFilter()),
-            ListGuests(), NextFreeID(), ListNodes(), NodeStatus(node), ClusterStatus(), ClusterResources(), StorageList(node: node), StorageList(node: nil),
+            ListGuests(), ListGuests(kind: .qemu, node: node), ListGuests(kind: .lxc, node: node), NextFreeID(), ListNodes(), NodeStatus(node), ClusterStatus(), ClusterResources(), StorageList(node: node), StorageList(node: nil),
             StorageContent(node: node, storage: try! StorageID("local"), content: "iso", vmid: nil),
             BackupList(node: node, storage: try! StorageID("nas"), vmid: try! VMID(100)), BackupStorages(node: node),
             BackupDelete(node: node, archive: try! VolumeID("nas:backup/vzdump-qemu-100-2025_11_20-01_00_03.vma.zst", field: "volume")),

@@ -126,15 +126,17 @@ extension GuestSummary {
         }
         return GuestSummary(
             vmid: Int(vmid), name: fields.name?.stringValue, node: node, status: fields.status?.stringValue ?? "unknown", type: type,
-            template: fields.template?.boolValue ?? false, tags: parseTags(fields.tags?.stringValue), lock: fields.lock?.stringValue,
+            template: fields.template?.boolValue ?? false, tags: parseTags(fields.tags), lock: fields.lock?.stringValue,
             cpu: fields.cpu?.doubleValue, maxcpu: fields.maxcpu?.doubleValue, mem: fields.mem?.intValue, maxmem: fields.maxmem?.intValue,
             disk: fields.disk?.intValue, maxdisk: fields.maxdisk?.intValue, uptime: fields.uptime?.intValue, pool: fields.pool?.stringValue,
             unmodelled: fields.unmodelled)
     }
 
-    /// Proxmox stores tags `;`-separated and accepts `,` and spaces on input.
-    static func parseTags(_ text: String?) -> [String] {
-        guard let text else { return [] }
+    /// Proxmox stores tags `;`-separated and accepts `,` and spaces on input; a JSON array of
+    /// tags is read too.
+    static func parseTags(_ value: JSONValue?) -> [String] {
+        if let items = value?.arrayValue { return items.compactMap(\.stringValue).filter { !$0.isEmpty } }
+        guard let text = value?.stringValue else { return [] }
         return text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }).map(String.init)
     }
 }

@@ -147,8 +147,10 @@ public struct StorageSummary: Codable, Hashable, Sendable {
         }.sorted { ($0.node, $0.storage) < ($1.node, $1.storage) }
     }
 
+    /// `images,rootdir` as Proxmox prints it; also a JSON array of names (some clients' and versions' form).
     static func contentList(_ value: JSONValue?) -> [String] {
-        (value?.stringValue ?? "").split(separator: ",").map(String.init)
+        if let items = value?.arrayValue { return items.compactMap(\.stringValue) }
+        return (value?.stringValue ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 

@@ -23,11 +23,14 @@ public final class ParseProblems: Sendable {
         current?.recorded.withLock { $0.append("entry \(index + 1): \(failure.detail)") }
     }
 
+    /// How the note of ``note(_:command:)`` begins.
+    public static let notePrefix = "left out "
+
     /// The note a read carries: how many entries were left out, of which command, and why.
     public static func note(_ skipped: [String], command: Command) -> String {
         let shown = skipped.prefix(5).joined(separator: "; ")
         let more = skipped.count > 5 ? "; and \(skipped.count - 5) more" : ""
-        return "left out \(skipped.count) unreadable entr\(skipped.count == 1 ? "y" : "ies") of `\(command)`: \(shown)\(more)"
+        return notePrefix + "\(skipped.count) unreadable entr\(skipped.count == 1 ? "y" : "ies") of `\(command)`: \(shown)\(more)"
     }
 
     /// Each entry parsed by `row`; an entry `row` cannot read is skipped and recorded.

@@ -47,8 +47,11 @@ struct ToolCall: Sendable {
     }
 
     /// A read's answer: its fields plus what ran.
+    /// Entries left out as unreadable are said in the text too: a list that looks whole must be.
     func answer<V>(_ fields: [String: Value], _ outcome: Outcome<V>, text: String) -> ToolOutput {
-        ToolOutput(text: text, structured: Structured.read(fields, outcome: outcome, environment: environment))
+        let skipped = outcome.notes.filter { $0.hasPrefix(ParseProblems.notePrefix) }
+        return ToolOutput(text: ([text] + skipped.map { "(\($0))" }).joined(separator: "\n"),
+                          structured: Structured.read(fields, outcome: outcome, environment: environment))
     }
 
     /// A read's answer when several commands ran (a listing over storages, a status and its log).

@@ -65,9 +65,10 @@ struct ReplayCluster: Sendable {
 }
 
 enum RealOutputReplay {
-    /// Calls the tool with the file as the command's answer; returns the result.
-    static func call(_ case_: RealOutput) async throws -> CallTool.Result {
-        let bytes = try Paths.fixtureBytes("real/" + case_.fixture)
+    /// Calls the tool with the file as the command's answer (after `damage`, for a case that
+    /// breaks part of a real output on purpose); returns the result.
+    static func call(_ case_: RealOutput, damage: ([UInt8]) throws -> [UInt8] = { $0 }) async throws -> CallTool.Result {
+        let bytes = try damage(Paths.fixtureBytes("real/" + case_.fixture))
         let output = if let failing = case_.failing {
             CommandOutput(stdout: [], stderr: bytes, exitStatus: failing.status)
         } else {
@@ -86,7 +87,7 @@ enum RealOutputReplay {
         let runner = ReplayRunner(recordings, origin: "Fixtures/real/\(case_.fixture)")
         let engine = ProxmoxEngine(runner: runner, nodeRunners: SameRunner(runner: runner), fallback: false, pollInterval: .milliseconds(1))
         let environment = ToolEnvironment(engine: engine, defaultTransport: .auto, simulated: false,
-                                          toolsets: ToolsetSelection(["all"], dynamic: true), guestExec: ["df", "docker"])
+                                          toolsets: ToolsetSelection(["all"], dynamic: true), guestExec: ["df", "docker", "hostname", "ip", "curl", "fstrim"])
         let definition = try #require(ToolCatalog.all.first { $0.name == case_.tool })
         return await ProxmoxMCPServer.call(definition, case_.arguments, environment: environment, logger: .init(label: "real-output"))
     }

@@ -165,6 +165,27 @@ import TestSupport
                    argv: ["qm", "config", "111"], cluster: .on("pve", (111, .qemu)),
                    expect: ["config.bootdisk": "ide0", "config.cpulimit": "1", "config.net0": "e1000=AA:AA:AA:AA:AA:AA,bridge=vmbr0", "disks.#": 1,
                             "disks.0.volume": "local:111/vm-111-disk-0.qcow2", "disks.0.format": "qcow2", "disks.0.size": "10G"]),
+        // PVE 7.3 (QEMU 6.2): numbers for numbers, a VLAN tag, base64 SMBIOS strings.
+        RealOutput(fixture: "CRASH-Tech-proxmox-operator/pvesh-get-qemu-107-config.pve7.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 107, "transport": "api"], argv: pvesh("/nodes/pve/qemu/107/config", []), cluster: .on("pve", (107, .qemu)),
+                   expect: ["config.memory": "8192", "config.cores": "8", "config.kvm": "1", "config.agent": "0", "config.hotplug": "network,disk,usb",
+                            "config.net0": "virtio=A2:7B:45:48:9C:E5,bridge=vmbr0,tag=103", "config.meta": "creation-qemu=6.2.0,ctime=1673361689",
+                            "digest": "a2019681a11059dc5602d474c3443b907db213b7", "disks.#": 1, "disks.0.volume": "local-lvm:vm-107-disk-0"]),
+        // PVE 9.0 (QEMU 10.0): a disk size in MiB (2252M) on a storage named vmdata-1, a seed ISO with its size.
+        RealOutput(fixture: "unattributed/cloudinit-shell-snippet/pvesh-get-qemu-111-config.pve9.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 111, "transport": "api"], argv: pvesh("/nodes/pve/qemu/111/config", []), cluster: .on("pve", (111, .qemu)),
+                   expect: ["config.machine": "q35", "config.vga": "serial0", "config.agent": "enabled=1", "disks.#": 1,
+                            "disks.0.volume": "vmdata-1:vm-111-disk-0", "disks.0.size": "2252M", "disks.0.storage": "vmdata-1"]),
+        // PVE 8.4 (QEMU 9.2): Ceph RBD disk and cloud-init drive, ipconfig, cicustom.
+        RealOutput(fixture: "unattributed/rust-ipconfig-mock/pvesh-get-qemu-555-config.pve8.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 555, "transport": "api"], argv: pvesh("/nodes/pve/qemu/555/config", []), cluster: .on("pve", (555, .qemu)),
+                   expect: ["config.ipconfig0": "ip=10.2.16.80/21,gw=10.2.16.1", "config.cicustom": "user=nfs-snippets:snippets/ci-custom-empty-snippet.yaml",
+                            "config.boot": "c", "disks.0.key": "scsi0", "disks.0.volume": "ceph-pool-nvme-01:vm-555-disk-0", "disks.0.size": "50G"]),
+        // PVE 9.0: UEFI (efidisk0 of 1M), the cloud-init drive on scsi1, ssh keys (shown redacted).
+        RealOutput(fixture: "unattributed/rust-vmconfig-tests/pvesh-get-qemu-111-config.efi-cloudinit.pve9.json", tool: "proxmox_vm_config_get",
+                   arguments: ["vmid": 111, "transport": "api"], argv: pvesh("/nodes/pve/qemu/111/config", []), cluster: .on("pve", (111, .qemu)),
+                   expect: ["config.bios": "ovmf", "config.sshkeys": "<redacted>", "config.ipconfig0": "ip=10.100.1.174/24,gw=10.100.1.1,ip6=auto",
+                            "disks.0.key": "efidisk0", "disks.0.size": "1M", "disks.1.key": "scsi0", "disks.1.size": "160G"]),
         // `qm listsnapshot` (PVE 9): one snapshot with a long description, `current` below it; then none.
         RealOutput(fixture: "unattributed/kasm-runbook/qm-listsnapshot-122.one.pve9.txt", tool: "proxmox_vm_snapshot_list",
                    arguments: ["vmid": 122].merging(cli) { $1 }, argv: ["qm", "listsnapshot", "122"], cluster: .on("purple-server", (122, .qemu)),
@@ -196,6 +217,22 @@ import TestSupport
                    arguments: ["vmid": 122, "command": ["df", "-h", "/"], "confirm": true].merging(cli) { $1 }, argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "df", "-h", "/"],
                    cluster: .on("purple-server", (122, .qemu)),
                    expect: ["exitCode": 0, "stdout": "Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       193G  120G   74G  62% /\n"]),
+        RealOutput(fixture: "edge-queue-controller/qm-guest-exec-200-hostname.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 200, "command": ["hostname"], "confirm": true].merging(cli) { $1 },
+                   argv: ["qm", "guest", "exec", "200", "--timeout", "30", "--", "hostname"], cluster: .on("pvew", (200, .qemu)),
+                   expect: ["exitCode": 0, "stdout": "website-edge\n", "stdoutTruncated": false]),
+        RealOutput(fixture: "edge-queue-controller/qm-guest-exec-200-ip-brief.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 200, "command": ["ip", "-brief", "address"], "confirm": true].merging(cli) { $1 },
+                   argv: ["qm", "guest", "exec", "200", "--timeout", "30", "--", "ip", "-brief", "address"], cluster: .on("pvew", (200, .qemu)),
+                   expect: ["exitCode": 0, "stdoutTruncated": false]),
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-guest-exec-122-curl.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 122, "command": ["curl", "-sk", "https://127.0.0.1/api/__healthcheck"], "confirm": true].merging(cli) { $1 },
+                   argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "curl", "-sk", "https://127.0.0.1/api/__healthcheck"],
+                   cluster: .on("purple-server", (122, .qemu)), expect: ["exitCode": 0, "stdout": "{\"ok\": true}"]),
+        RealOutput(fixture: "unattributed/kasm-runbook/qm-guest-exec-122-fstrim.pve9.txt", tool: "proxmox_vm_agent_exec",
+                   arguments: ["vmid": 122, "command": ["fstrim", "-av"], "confirm": true].merging(cli) { $1 },
+                   argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "fstrim", "-av"], cluster: .on("purple-server", (122, .qemu)),
+                   expect: ["exitCode": 0, "stdout": "/boot/efi: 98.2 MiB (102995968 bytes) trimmed on /dev/sda15\n/boot: 0 B (0 bytes) trimmed on /dev/sda16\n/: 865.4 MiB (907468800 bytes) trimmed on /dev/sda1\n"]),
         RealOutput(fixture: "unattributed/kasm-runbook/qm-guest-exec-122-docker-ps.pve9.txt", tool: "proxmox_vm_agent_exec",
                    arguments: ["vmid": 122, "command": ["docker", "ps"], "confirm": true].merging(cli) { $1 }, argv: ["qm", "guest", "exec", "122", "--timeout", "30", "--", "docker", "ps"],
                    cluster: .on("purple-server", (122, .qemu)),
@@ -262,17 +299,38 @@ import TestSupport
                             "storage.2.type": "zfspool", "storage.2.used": 14_446_702_592, "storage.2.total": 955_016_175_616]),
     ]
 
+    /// A real listing with one entry broken (its `vmid` removed): the other three are answered,
+    /// and both the text and `notes` say one entry was left out and why.
+    @Test func aBrokenEntryIsLeftOutAndSaid() async throws {
+        let case_ = Self.listings[0]
+        let result = try await RealOutputReplay.call(case_) { bytes in
+            var entries = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
+            entries[1].removeValue(forKey: "vmid")
+            return Array(try JSONSerialization.data(withJSONObject: entries))
+        }
+        let note = "left out 1 unreadable entry of `pvesh get /cluster/resources --type vm --output-format json`: entry 2: a qemu entry has no 'vmid' field"
+        let structured = try #require(result.structuredContent)
+        #expect(RealOutputReplay.value(at: "vms.#", in: structured) == 3)
+        #expect(structured.objectValue?["vms"]?.arrayValue?.compactMap { $0.objectValue?["vmid"]?.intValue } == [100, 102, 200])
+        #expect(structured.objectValue?["notes"]?.arrayValue?.compactMap(\.stringValue).contains(note) == true, "\(structured)")
+        let text = result.content.compactMap { if case let .text(text, _, _) = $0 { text } else { nil } }.joined()
+        #expect(text.hasSuffix("(\(note))"), "\(text)")
+    }
+
     @Test(arguments: nodesAndMore) func nodeAndAPI(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
 
     static let emptyLog: String = "[]\n"
     static let statuses: [RealOutput] = [
-        "startall-status.pve5", "qmcreate-status.stopped.pve5", "vzdump-status.stopped.pve5",
+        "startall-status.pve5", "qmcreate-status.stopped.pve5", "vzdump-status.stopped.pve5", "qmsnapshot-status.stopped.pve5",
+        "qmcreate-0D8D-status.stopped.pve5",
     ].map { name in
         let path = fog + "pvesh-get-tasks-\(name).json"
         let upid = [
             "startall-status.pve5": "UPID:pve:000006A0:000008D9:5C9B8FE8:startall::root@pam:",
             "qmcreate-status.stopped.pve5": "UPID:pve:00000836:00005F82:5C9B9102:qmcreate:100:root@pam:",
             "vzdump-status.stopped.pve5": vzdump,
+            "qmsnapshot-status.stopped.pve5": "UPID:pve:00000D8E:000185B8:5C9B86DE:qmsnapshot:100:root@pam:",
+            "qmcreate-0D8D-status.stopped.pve5": "UPID:pve:00000D8D:000185A9:5C9B86DE:qmcreate:100:root@pam:",
         ][name]!
         return RealOutput(fixture: path, tool: "proxmox_task_status", arguments: ["upid": .string(upid)], argv: status(upid), cluster: .on("pve"),
                           expect: ["status": "stopped", "exitstatus": "OK", "succeeded": true], scaffold: [(log(upid), emptyLog)])

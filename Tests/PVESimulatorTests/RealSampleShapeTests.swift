@@ -1,0 +1,102 @@
+import Foundation
+import ProxmoxCore
+@testable import PVESimulator
+import Testing
+import TestSupport
+
+/// The simulator against the real outputs of `Fixtures/real/` (PVE 5 to 9, named in its
+/// SOURCES.md): the same keys with the same JSON types, the same text layouts. Where a real
+/// sample showed a form the simulator lacked (a standalone node), the simulator learned it.
+@Suite struct RealSampleShapeTests {
+    let shapes = SampleFidelityTests()
+
+    func real(_ name: String) throws -> JSONValue { try JSONValue.parse(Paths.fixtureBytes("real/" + name)) }
+
+    func simulated(_ path: String, environment: [String: String] = [:]) throws -> JSONValue {
+        let output = SimulatorCLI.run(program: "pvesh", arguments: ["get", path, "--output-format", "json"],
+                                      environment: ["PVE_SIM_CLOCK": "1764100000"].merging(environment) { $1 }, store: StateStore.fromEnvironment(environment))
+        #expect(output.exitStatus == 0, "\(output.stderrText)")
+        return try JSONValue.parse(output.stdout)
+    }
+
+    @Test func nodesLikeASubscribedPVE8Host() throws {
+        let online = JSONValue.array(try simulated("/nodes").arrayValue!.filter { $0["status"] == "online" })
+        shapes.expectSameShape(online, like: try real("unattributed/k3s-checklist/pvesh-get-nodes.pve8.json"))
+    }
+
+    /// A node never joined to a cluster (`PVE_SIM_STANDALONE=1`) answers like the PVE 6 capture:
+    /// no cluster entry, node id 0. (`level` came later than PVE 6: optional.)
+    @Test func aStandaloneNodeLikeThePVE6Capture() throws {
+        let status = try simulated("/cluster/status", environment: ["PVE_SIM_STANDALONE": "1"])
+        shapes.expectSameShape(status, like: try real("fog-proxmox/pvesh-get-cluster-status.standalone.pve6.json"), optional: ["level"])
+        #expect(status.arrayValue?.count == 1 && status.arrayValue?.first?["nodeid"] == 0 && status.arrayValue?.first?["local"] == 1)
+        #expect(try ClusterStatusReport.parse(status).name == nil)
+        // The rest of the simulator is that one node's.
+        let resources = try simulated("/cluster/resources", environment: ["PVE_SIM_STANDALONE": "1"])
+        #expect(Set(resources.arrayValue!.compactMap { $0["node"]?.stringValue }) == ["pve1"])
+        // A cluster still has its cluster entry.
+        #expect(try simulated("/cluster/status").arrayValue?.first?["type"] == "cluster")
+    }
+
+    /// Node status, and inside it each object (memory with PVE 9's `available`, cpuinfo with its flags,
+    /// boot-info, current-kernel); PVE 8.4 on legacy BIOS prints no `secureboot`, PVE 8.4 no `available`.
+    @Test func nodeStatusLikePVE8And9() throws {
+        let status = try simulated("/nodes/pve1/status")
+        for (sample, optional) in [("pvexport/pvesh-get-nodes-NODE-status.pve9.json", Set<String>()),
+                                   ("unattributed/k3s-checklist/pvesh-get-nodes-proxmox-status.pve8.json", ["available", "secureboot"])] {
+            let recorded = try real(sample)
+            shapes.expectSameShape(status, like: recorded)
+            for key in ["memory", "swap", "rootfs", "cpuinfo", "boot-info", "current-kernel", "ksm"] {
+                shapes.expectSameShape(try #require(status[key]), like: try #require(recorded[key]), optional: optional)
+            }
+        }
+    }
+
+    @Test func nodeStorageLikePVE5And8() throws {
+        let storage = try simulated("/nodes/pve1/storage")
+        shapes.expectSameShape(storage, like: try real("home-assistant/pvesh-get-nodes-NODE-storage.pve8.json"))
+        shapes.expectSameShape(storage, like: try real("fog-proxmox/pvesh-get-nodes-pve-storage.pve5.json"))
+        // The kinds of the real samples are among the simulator's.
+        let kinds = Set(storage.arrayValue!.compactMap { $0["type"]?.stringValue })
+        #expect(kinds.isSuperset(of: ["dir", "lvmthin", "nfs", "zfspool"]), "\(kinds)")
+    }
+
+    @Test func taskListsLikePVE6And9() throws {
+        let tasks = try simulated("/nodes/pve1/tasks")
+        for sample in ["ansible-community-general/pvesh-get-nodes-NODE-tasks.pve6.json", "home-assistant/pvesh-get-nodes-NODE-tasks.pve9.json"] {
+            shapes.expectSameShape(tasks, like: try real(sample))
+        }
+    }
+
+    @Test func containerInterfacesLikePVE9() throws {
+        shapes.expectSameShape(try simulated("/nodes/pve1/lxc/200/interfaces"), like: try real("go-proxmox/pvesh-get-lxc-101-interfaces.pve9.json"))
+    }
+
+    /// `qm list` / `pct list`: the header and the column layout of the real tables.
+    @Test func guestTablesLikeTheRealOnes() throws {
+        let qm = SimulatorCLI.run(program: "qm", arguments: ["list"], environment: [:], store: StateStore()).stdoutText
+        let realQm = String(decoding: try Paths.fixtureBytes("real/unattributed/update-notes/qm-list.txt"), as: UTF8.self)
+        #expect(qm.split(separator: "\n").first == realQm.split(separator: "\n").first)
+        // Same columns: id right-aligned to 10, name padded to 20, status to 10, memory to 10, disk %12.2f.
+        let row = /^ {0,9}\d+ .{20} \S+ +\d+ +\d+\.\d\d \d+ *$/
+        for line in (qm + realQm).split(separator: "\n").dropFirst() where !line.contains("VMID") {
+            #expect(line.wholeMatch(of: row) != nil, "'\(line)'")
+        }
+        let pct = SimulatorCLI.run(program: "pct", arguments: ["list"], environment: [:], store: StateStore()).stdoutText
+        let realPct = String(decoding: try Paths.fixtureBytes("real/unattributed/update-notes/pct-list.txt"), as: UTF8.self)
+        #expect(pct.split(separator: "\n").first == realPct.split(separator: "\n").first)
+        // Both parse to the same kind of rows.
+        #expect(try GuestTable.parseContainers(pct, node: "pve1").allSatisfy { $0.type == .lxc && $0.name != nil })
+    }
+
+    /// `qm listsnapshot`: the tree the real one prints (arrow, name, time, description; `current` last, one level in).
+    @Test func snapshotTreeLikeTheRealOne() throws {
+        let tree = SimulatorCLI.run(program: "qm", arguments: ["listsnapshot", "100"], environment: ["PVE_SIM_CLOCK": "1764100000"], store: StateStore()).stdoutText
+        let realTree = String(decoding: try Paths.fixtureBytes("real/unattributed/kasm-runbook/qm-listsnapshot-122.one.pve9.txt"), as: UTF8.self)
+        for text in [tree, realTree] {
+            let entries = try SnapshotEntry.parseTree(text)
+            #expect(entries.last?.current == true && entries.last?.parent != nil, "\(text)")
+            #expect(entries.dropLast().allSatisfy { $0.snaptime != nil }, "\(text)")
+        }
+    }
+}
