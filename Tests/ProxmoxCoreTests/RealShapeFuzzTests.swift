@@ -35,7 +35,8 @@ import TestSupport
     }
 
     static let listings: [Listing] = [
-        Listing(name: "guests", files: ["go-proxmox/pvesh-get-cluster-resources.pve8.json", "packer-plugin-proxmox/pvesh-get-cluster-resources-type-vm.pve8.json"],
+        Listing(name: "guests", files: ["go-proxmox/pvesh-get-cluster-resources.pve8.json", "packer-plugin-proxmox/pvesh-get-cluster-resources-type-vm.pve8.json",
+                                       "ansible-community-proxmox/pvesh-get-cluster-resources-type-vm.json"],
                 required: ["vmid", "node", "type"],
                 readable: { ["qemu", "lxc"].contains($0["type"]?.stringValue ?? "") },
                 parse: { document throws(ParseFailure) in typed(try GuestSummary.parseList(document)) { String($0.vmid) } }),

@@ -299,6 +299,54 @@ import TestSupport
                             "storage.2.type": "zfspool", "storage.2.used": 14_446_702_592, "storage.2.total": 955_016_175_616]),
     ]
 
+    static let ansible = "ansible-community-proxmox/"
+    static let moreSources: [RealOutput] = [
+        // /cluster/resources --type vm of a two-node cluster: guests in a pool, a VM with no disk, a container with an empty name.
+        RealOutput(fixture: ansible + "pvesh-get-cluster-resources-type-vm.json", tool: "proxmox_vm_list", arguments: [:],
+                   argv: pvesh("/cluster/resources", ["--type", "vm"]), cluster: ReplayCluster(node: "pve", others: ["pve2"]),
+                   expect: ["vms.#": 2, "total": 2, "vms.0.vmid": 100, "vms.0.name": "pxe.home.arpa", "vms.0.cpu": 0.174069059487628, "vms.0.mem": 35_304_543,
+                            "vms.0.maxmem": 4_294_967_296, "vms.0.uptime": 669, "vms.0.diskread": 6656, "vms.1.vmid": 101, "vms.1.node": "pve2",
+                            "vms.1.pool": "pool1", "vms.1.maxdisk": 0, "vms.1.status": "stopped"]),
+        RealOutput(fixture: ansible + "pvesh-get-cluster-resources-type-vm.json", tool: "proxmox_ct_list", arguments: [:],
+                   argv: pvesh("/cluster/resources", ["--type", "vm"]), cluster: ReplayCluster(node: "pve", others: ["pve2"]),
+                   expect: ["containers.#": 4, "containers.0.vmid": 102, "containers.0.name": "test-lxc.home.arpa", "containers.0.disk": 352_190_464,
+                            "containers.0.maxdisk": 10_737_418_240, "containers.0.netin": 102_757, "containers.1.pool": "pool1",
+                            "containers.3.vmid": 105, "containers.3.name": "", "containers.3.node": "pve2", "containers.3.status": "stopped"]),
+        // /nodes/{node}/lxc answers `vmid` as a string ("103"), /nodes/{node}/qemu as a number: passed through as printed.
+        RealOutput(fixture: ansible + "pvesh-get-nodes-NODE-lxc.json", tool: "proxmox_api_get", arguments: ["path": "/nodes/pve2/lxc"],
+                   argv: pvesh("/nodes/pve2/lxc", []), cluster: ReplayCluster(node: "pve", others: ["pve2"]),
+                   expect: ["result.#": 4, "result.0.vmid": "103", "result.1.pid": 4_076_752, "result.1.maxswap": 536_870_912, "result.3.name": ""]),
+        RealOutput(fixture: ansible + "pvesh-get-nodes-NODE-qemu.json", tool: "proxmox_api_get", arguments: ["path": "/nodes/pve/qemu"],
+                   argv: pvesh("/nodes/pve/qemu", []), cluster: .on("pve"),
+                   expect: ["result.#": 2, "result.0.vmid": 101, "result.1.pid": 4_076_688, "result.1.cpus": 1]),
+        // A Proxmox Backup Server storage's archives (PVE 8.1): snapshot-style volume ids, `subtype` for the guest kind.
+        RealOutput(fixture: ansible + "pvesh-get-nodes-pve-storage-datastore-content.pbs.pve8.json", tool: "proxmox_backup_list",
+                   arguments: ["node": "pve", "storage": "datastore"],
+                   argv: pvesh("/nodes/pve/storage/datastore/content", ["--content", "backup"]), cluster: .on("pve"),
+                   expect: ["backups.#": 2, "backups.0.volid": "datastore:backup/vm/931/2023-12-14T19:36:00Z", "backups.0.vmid": 931,
+                            "backups.0.type": "qemu", "backups.0.format": "pbs-vm", "backups.0.size": 273_804_166_059, "backups.0.ctime": 1_702_582_560,
+                            "backups.0.protected": false, "backups.1.ctime": 1_702_528_474]),
+        RealOutput(fixture: ansible + "pvesh-get-nodes-pve-storage-datastore-content.pbs.pve8.json", tool: "proxmox_storage_content",
+                   arguments: ["node": "pve", "storage": "datastore"],
+                   argv: pvesh("/nodes/pve/storage/datastore/content", []), cluster: .on("pve"),
+                   expect: ["volumes.#": 2, "volumes.0.volid": "datastore:backup/vm/931/2023-12-14T04:34:34Z", "volumes.0.content": "backup",
+                            "volumes.0.vmid": 931, "volumes.0.size": 273_804_166_061, "volumes.0.format": "pbs-vm"]),
+        // Scheduled backup jobs (PVE 8.3): calendar schedules, `vmid` as a comma list, `next-run`.
+        RealOutput(fixture: ansible + "pvesh-get-cluster-backup.pve8.json", tool: "proxmox_api_get", arguments: ["path": "/cluster/backup"],
+                   argv: pvesh("/cluster/backup", []), cluster: .on("pve"),
+                   expect: ["result.#": 2, "result.0.id": "backup-83831498-c631", "result.0.schedule": "06,18:30", "result.1.vmid": "100,101,102",
+                            "result.1.next-run": 1_735_385_400, "result.1.schedule": "sat 15:00"]),
+        // A running VM's status/current (PVE 8.0, QEMU 8.0.2): block and balloon statistics, HA not managed.
+        RealOutput(fixture: "go-proxmox/pvesh-get-qemu-101-status-current.pve8.json", tool: "proxmox_api_get",
+                   arguments: ["path": "/nodes/node1/qemu/101/status/current"],
+                   argv: pvesh("/nodes/node1/qemu/101/status/current", []), cluster: .on("node1", (101, .qemu)),
+                   expect: ["result.qmpstatus": "running", "result.running-qemu": "8.0.2", "result.running-machine": "pc-i440fx-8.0+pve0",
+                            "result.ballooninfo.free_mem": 887_222_272, "result.blockstat.scsi0.wr_bytes": 1_515_457_024, "result.ha.managed": 0,
+                            "result.nics.tap1001i0.netin": 547_369_168, "result.pid": 1_563_102, "result.uptime": 170_815]),
+    ]
+
+    @Test(arguments: moreSources) func moreSource(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
     /// A real listing with one entry broken (its `vmid` removed): the other three are answered,
     /// and both the text and `notes` say one entry was left out and why.
     @Test func aBrokenEntryIsLeftOutAndSaid() async throws {
@@ -370,13 +418,13 @@ import TestSupport
 
     /// No real output sits in the folder unreplayed, and every one is named in SOURCES.md.
     @Test func everyRealOutputIsReplayedAndSourced() throws {
-        let cases = Self.listings + Self.tasks + Self.guests + Self.tables + Self.nodesAndMore + Self.statuses
+        let cases = Self.listings + Self.tasks + Self.guests + Self.tables + Self.nodesAndMore + Self.statuses + Self.moreSources
         let used = Set(cases.flatMap { [$0.fixture] + $0.also.map(\.1) } + [Self.failedStart])
         let root = Paths.fixture("real")
         let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
             .filter { !$0.hasSuffix(".md") && !$0.hasPrefix(".") }
             .filter { var isDirectory: ObjCBool = false; return FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue }
-        #expect(files.count >= 45)
+        #expect(files.count >= 60)
         #expect(Set(files).subtracting(used).sorted() == [], "real outputs no test replays")
         let sources = try String(contentsOf: root.appendingPathComponent("SOURCES.md"), encoding: .utf8)
         for file in files { #expect(sources.contains("`\(file)`"), "\(file) is not in Fixtures/real/SOURCES.md") }
