@@ -68,6 +68,48 @@ import TestSupport
         }
     }
 
+    /// A Proxmox Backup Server storage's archives like the PVE 8.1 capture (`subtype`, `pbs-vm`,
+    /// snapshot-style volume ids); the simulator adds `notes`/`protected`/`verification` (PBS answers them when set).
+    @Test func backupServerArchivesLikePVE8() throws {
+        let output = SimulatorCLI.run(program: "pvesh", arguments: ["get", "/nodes/pve1/storage/pbs-main/content", "--content", "backup", "--output-format", "json"],
+                                      environment: ["PVE_SIM_CLOCK": "1764100000"], store: StateStore.fromEnvironment([:]))
+        let archives = try JSONValue.parse(output.stdout)
+        shapes.expectSameShape(archives, like: try real("ansible-community-proxmox/pvesh-get-nodes-pve-storage-datastore-content.pbs.pve8.json"),
+                               optional: ["notes", "protected", "verification", "encrypted"])
+        #expect(archives.arrayValue?.allSatisfy { $0["volid"]?.stringValue?.contains(":backup/vm/") == true || $0["volid"]?.stringValue?.contains(":backup/ct/") == true } == true)
+    }
+
+    /// `/cluster/resources --type vm` like the 2023 capture (guests in a pool), and the per-node
+    /// lists like it. A guest of an offline node is left out of the comparison: real hosts print
+    /// it with `status: unknown` and no usage fields, as the simulator does.
+    /// `/nodes/{node}/lxc` printed `vmid` as a string up to PVE 8.1 (this capture; Pulse#388 on 7.3)
+    /// and as a number since 8.2 (proxmox-exporter#47/#48): the simulator, a 9.1 host, prints a number.
+    @Test func guestListsLikeTheCommunityCapture() throws {
+        let ansible = "ansible-community-proxmox/"
+        let guests = try simulated("/cluster/resources").arrayValue!.filter {
+            ["qemu", "lxc"].contains($0["type"]?.stringValue ?? "") && $0["status"] != "unknown"
+        }
+        shapes.expectSameShape(.array(guests), like: try real(ansible + "pvesh-get-cluster-resources-type-vm.json"), optional: ["tags", "lock", "pool"])
+        let listOptional: Set<String> = ["tags", "lock", "pid", "template", "vmid"]
+        let containers = try simulated("/nodes/pve1/lxc")
+        shapes.expectSameShape(containers, like: try real(ansible + "pvesh-get-nodes-NODE-lxc.json"), optional: listOptional)
+        #expect(containers.arrayValue?.allSatisfy { if case .int? = $0["vmid"] { true } else { false } } == true, "\(containers)")
+        shapes.expectSameShape(try simulated("/nodes/pve1/qemu"), like: try real(ansible + "pvesh-get-nodes-NODE-qemu.json"),
+                               optional: ["tags", "lock", "pid", "template"])
+    }
+
+    /// A running VM's status/current like the PVE 8.0 capture, nested objects included.
+    @Test func vmStatusLikePVE8() throws {
+        let status = try simulated("/nodes/pve1/qemu/100/status/current")
+        let recorded = try real("go-proxmox/pvesh-get-qemu-101-status-current.pve8.json")
+        // `balloon_min` is printed when the config sets `balloon` (the capture's VM did; VM 100 does not).
+        shapes.expectSameShape(status, like: recorded, optional: ["tags", "template", "lock", "balloon_min"])
+        #expect(status["shares"] == 1000)
+        for key in ["ha", "ballooninfo", "proxmox-support"] {
+            shapes.expectSameShape(try #require(status[key]), like: try #require(recorded[key]))
+        }
+    }
+
     @Test func containerInterfacesLikePVE9() throws {
         shapes.expectSameShape(try simulated("/nodes/pve1/lxc/200/interfaces"), like: try real("go-proxmox/pvesh-get-lxc-101-interfaces.pve9.json"))
     }

@@ -177,6 +177,9 @@ enum ApiViews {
         switch guest.kind {
         case .qemu:
             fields["qmpstatus"] = .string(guest.status)
+            // CPU weight and the balloon floor, as the recorded PVE 8.0 status/current prints them.
+            fields["shares"] = .int(Int64(guest.config["shares"] ?? "") ?? 1000)
+            if let balloon = guest.config["balloon"].flatMap({ Int64($0) }), balloon > 0 { fields["balloon_min"] = .int(balloon * 1_048_576) }
             if guest.isRunning { fields.merge(runningQemuDetails(guest)) { $1 } }
             if guest.config["agent"]?.hasPrefix("1") == true { fields["agent"] = .int(1) }
         case .lxc:
