@@ -131,6 +131,36 @@ import TestSupport
         #expect(try GuestTable.parseContainers(pct, node: "pve1").allSatisfy { $0.type == .lxc && $0.name != nil })
     }
 
+    /// `pct list` rows laid out like the PVE 9.1 table of 43 containers (id padded to 10, status to
+    /// 10, an empty lock column of 12, the name).
+    @Test func containerRowsLikeThePVE9Table() throws {
+        let pct = SimulatorCLI.run(program: "pct", arguments: ["list"], environment: [:], store: StateStore()).stdoutText
+        let realPct = String(decoding: try Paths.fixtureBytes("real/wlfogle-bulletproof-mediastack/pct-list.pve9.txt"), as: UTF8.self)
+        #expect(pct.split(separator: "\n").first == realPct.split(separator: "\n").first)
+        let row = /^\d+ {1,9} (running|stopped) {3,4} .{12} \S+ *$/
+        for line in (pct + realPct).split(separator: "\n") where !line.hasPrefix("VMID") {
+            #expect(line.wholeMatch(of: row) != nil, "'\(line)'")
+        }
+    }
+
+    /// `qm config` prints the description percent-encoded, as the PVE 9.1 inventory shows
+    /// (`%3A`, `%0A`); the parser reads it back as the text the API gives.
+    @Test func configDescriptionEncodedLikeTheRealOne() throws {
+        let store = StateStore()
+        let text = "Notes: first line\nsecond line, ünïcode"
+        let set = SimulatorCLI.run(program: "qm", arguments: ["set", "100", "--description", text], environment: [:], store: store)
+        #expect(set.exitStatus == 0, "\(set.stderrText)")
+        let config = SimulatorCLI.run(program: "qm", arguments: ["config", "100"], environment: [:], store: store).stdoutText
+        let line = config.split(separator: "\n").first { $0.hasPrefix("description: ") }
+        #expect(line == "description: Notes%3A first line%0Asecond line, %C3%BCn%C3%AFcode")
+        let realLine = String(decoding: try Paths.fixtureBytes("real/wlfogle-bulletproof-mediastack/pct-config-110.pve9.txt"), as: UTF8.self)
+            .split(separator: "\n").first { $0.hasPrefix("description: ") }
+        #expect(realLine == "description: FileBrowser is reachable at%3A http%3A//192.168.12.251%3A8183%0A")
+        #expect(try GuestConfig.parseText(config).options["description"] == text)
+        let api = SimulatorCLI.run(program: "pvesh", arguments: ["get", "/nodes/pve1/qemu/100/config", "--output-format", "json"], environment: [:], store: store)
+        #expect(try JSONValue.parse(api.stdout)["description"]?.stringValue == text)
+    }
+
     /// `qm listsnapshot`: the tree the real one prints (arrow, name, time, description; `current` last, one level in).
     @Test func snapshotTreeLikeTheRealOne() throws {
         let tree = SimulatorCLI.run(program: "qm", arguments: ["listsnapshot", "100"], environment: ["PVE_SIM_CLOCK": "1764100000"], store: StateStore()).stdoutText

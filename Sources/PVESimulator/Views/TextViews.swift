@@ -50,8 +50,16 @@ extension GuestListText {
     }
 
     /// `qm config` / `pct config`: sorted `key: value` lines, no digest.
+    /// The description is printed percent-encoded, as PVE::Tools::encode_text writes it: every
+    /// byte outside 0x20-0x39 and 0x3b-0x7e (newlines, `:`, non-ASCII UTF-8) as `%XX`.
     static func config(_ config: [String: String]) -> String {
-        config.keys.sorted().map { "\($0): \(config[$0]!)\n" }.joined()
+        config.keys.sorted().map { "\($0): \($0 == "description" ? encodedText(config[$0]!) : config[$0]!)\n" }.joined()
+    }
+
+    static func encodedText(_ text: String) -> String {
+        text.utf8.map { byte in
+            (0x20...0x39).contains(byte) || (0x3b...0x7e).contains(byte) ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+        }.joined()
     }
 
     /// `qm listsnapshot` / `pct listsnapshot`: the tree of `print_snapshot_tree` (pve-guest-common

@@ -3,7 +3,7 @@
 public struct GuestDisk: Codable, Hashable, Sendable {
     /// The config key (`scsi0`, `virtio1`, `efidisk0`, `tpmstate0`, `rootfs`, `mp0`, `unused0`).
     public var key: String
-    /// The volume (`local-lvm:vm-100-disk-0`), or a host path for a bind mount.
+    /// The volume (`local-lvm:vm-100-disk-0`), or a host path: a bind mount, a passed-through disk (`/dev/sdb`).
     public var volume: String
     /// The storage id of the volume; nil for a host path.
     public var storage: String?
@@ -20,7 +20,7 @@ public struct GuestDisk: Codable, Hashable, Sendable {
     /// Its schema, for the config tools' result.
     public static let schema = ResultSchema.object([
         .string("key", "Config key (scsi0, efidisk0, rootfs, mp0, unused0)", required: true),
-        .string("volume", "Volume id, or a host path for a bind mount", required: true),
+        .string("volume", "Volume id, or a host path (a container bind mount, a disk passed through to a VM)", required: true),
         .string("storage", "Storage id; none for a host path"),
         .string("size", "Size as configured (32G, 512M)"),
         .string("format", "qcow2, raw, vmdk or subvol where the volume name shows it"),

@@ -119,9 +119,44 @@ public struct GuestConfig: Codable, Hashable, Sendable {
             let key = String(line[..<colon])
             var value = line[line.index(after: colon)...]
             if value.first == " " { value = value.dropFirst() }
-            if key.hasPrefix("lxc.") { addRaw(&options, key, String(value)) } else { options[key] = String(value) }
+            if key.hasPrefix("lxc.") {
+                addRaw(&options, key, String(value))
+            } else {
+                options[key] = key == "description" ? decodedText(String(value)) : String(value)
+            }
         }
         return GuestConfig(options: options, digest: nil)
+    }
+
+    /// `qm config` / `pct config` print the description percent-encoded (PVE::Tools::encode_text:
+    /// newlines, `:` and non-ASCII bytes as `%XX` of UTF-8), where the API gives it as text.
+    /// Decoded the way decode_text does, so both transports read the same description; a `%`
+    /// not followed by two hex digits stays as it is.
+    static func decodedText(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
+               let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(utf8[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 

@@ -345,6 +345,66 @@ import TestSupport
                             "result.nics.tap1001i0.netin": 547_369_168, "result.pid": 1_563_102, "result.uptime": 170_815]),
     ]
 
+    static let tiamat = "wlfogle-bulletproof-mediastack/"
+    static let configsAndTables: [RealOutput] = [
+        // PVE 9.1 (q35 10.1): a GPU passed through (hostpci0), a whole host disk (/dev/sdb), EFI and TPM state, two CD-ROMs.
+        RealOutput(fixture: tiamat + "qm-config-901.hostpci-rawdisk.pve9.txt", tool: "proxmox_vm_config_get", arguments: ["vmid": 901].merging(cli) { $1 },
+                   argv: ["qm", "config", "901"], cluster: .on("tiamat", (901, .qemu)),
+                   expect: ["config.hostpci0": "09:00,pcie=1,x-vga=1", "config.cpulimit": "2", "config.balloon": "0", "config.machine": "pc-q35-10.1",
+                            "config.ide2": "local:iso/28000.1_MULTI_X64_EN-US.ISO,media=cdrom", "config.vga": "none",
+                            "disks.#": 4, "disks.0.key": "efidisk0", "disks.0.volume": "local-lvm:vm-901-disk-efivars", "disks.0.size": "4M",
+                            "disks.1.key": "scsi0", "disks.1.size": "300G", "disks.1.storage": "local-lvm",
+                            "disks.2.key": "scsi1", "disks.2.volume": "/dev/sdb", "disks.3.key": "tpmstate0", "disks.3.volume": "local-lvm:vm-901-tpmstate"]),
+        // A community-script VM: its HTML description printed percent-encoded (`%0A`, `%3A`), read back as text.
+        RealOutput(fixture: tiamat + "qm-config-990.html-description.pve9.txt", tool: "proxmox_vm_config_get", arguments: ["vmid": 990].merging(cli) { $1 },
+                   argv: ["qm", "config", "990"], cluster: .on("tiamat", (990, .qemu)),
+                   expect: ["config.agent": "enabled=1", "config.serial0": "socket", "config.tags": "community-script", "config.localtime": "1",
+                            "config.meta": "creation-qemu=10.1.2,ctime=1775000436", "disks.#": 2, "disks.0.key": "efidisk0", "disks.1.key": "scsi0",
+                            "disks.1.size": "32G"]),
+        // A container left with a `vzdump` snapshot (`parent`), an empty raw line (`lxc.cap.drop:`), an encoded one-line description.
+        RealOutput(fixture: tiamat + "pct-config-102.snapshot-parent.pve9.txt", tool: "proxmox_ct_config_get", arguments: ["vmid": 102].merging(cli) { $1 },
+                   argv: ["pct", "config", "102"], cluster: .on("tiamat", (102, .lxc)),
+                   expect: ["config.parent": "vzdump", "config.lxc.cap.drop": "", "config.lxc.cgroup2.devices.allow": "a",
+                            "config.lxc.mount.auto": "proc:rw sys:rw cgroup:rw", "config.features": "nesting=1,keyctl=1,mknod=1",
+                            "config.startup": "order=0,up=20,down=30", "disks.#": 1, "disks.0.key": "rootfs", "disks.0.size": "8G"]),
+        RealOutput(fixture: tiamat + "pct-config-110.pve9.txt", tool: "proxmox_ct_config_get", arguments: ["vmid": 110].merging(cli) { $1 },
+                   argv: ["pct", "config", "110"], cluster: .on("tiamat", (110, .lxc)),
+                   expect: ["config.description": "FileBrowser is reachable at: http://192.168.12.251:8183\n", "config.tags": "community-script;monitoring;proxmox",
+                            "config.timezone": "America/New_York", "config.lxc.mount.entry": "/dev/net/tun dev/net/tun none bind,create=file",
+                            "disks.#": 1, "disks.0.volume": "local-lvm:vm-110-disk-0"]),
+        // PVE 8.1: a Windows Server VM's EFI and TPM state, ISOs with their sizes.
+        RealOutput(fixture: "aabayoumy-blog/qm-config-901.efi-tpm.pve8.txt", tool: "proxmox_vm_config_get", arguments: ["vmid": 901].merging(cli) { $1 },
+                   argv: ["qm", "config", "901"], cluster: .on("pve1", (901, .qemu)),
+                   expect: ["config.ostype": "win11", "config.machine": "pc-q35-8.1", "config.tpmstate0": "local-lvm:vm-901-disk-2,size=4M,version=v2.0",
+                            "config.ide0": "storage:iso/virtio-win-0.1.229.iso,media=cdrom,size=522284K", "config.vmgenid": "c6a03c43-1501-49ee-8539-0812576159b3",
+                            "disks.#": 3, "disks.0.key": "efidisk0", "disks.1.key": "scsi0", "disks.1.size": "128G", "disks.2.key": "tpmstate0", "disks.2.size": "4M"]),
+        // `pct list` of 43 containers (the Lock column empty, the last row unpadded) and a `qm list` whose header lost its indent.
+        RealOutput(fixture: tiamat + "pct-list.pve9.txt", tool: "proxmox_ct_list", arguments: ["node": "tiamat"].merging(cli) { $1 },
+                   argv: ["pct", "list"], cluster: .on("tiamat"),
+                   expect: ["containers.#": 43, "total": 43, "containers.0.vmid": 100, "containers.0.name": "wireguard", "containers.0.status": "running",
+                            "containers.2.status": "stopped", "containers.13.name": "alexa-media-bridge", "containers.42.vmid": 900,
+                            "containers.42.name": "ziggy", "containers.42.status": "stopped", "containers.42.node": "tiamat"]),
+        RealOutput(fixture: tiamat + "qm-list.pve9.txt", tool: "proxmox_vm_list", arguments: ["node": "tiamat"].merging(cli) { $1 },
+                   argv: ["qm", "list"], cluster: .on("tiamat"),
+                   expect: ["vms.#": 2, "vms.0.vmid": 901, "vms.0.name": "windows-gaming", "vms.0.status": "stopped", "vms.0.maxmem": 4_294_967_296,
+                            "vms.0.maxdisk": 322_122_547_200, "vms.1.vmid": 990, "vms.1.name": "haos17-1", "vms.1.status": "running",
+                            "vms.1.pid": 34817, "vms.1.maxdisk": 34_359_738_368]),
+    ]
+
+    @Test(arguments: configsAndTables) func configOrTable(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
+
+    /// The encoded HTML description of VM 990 reads back as the text the web UI shows: its lines,
+    /// its `:` in URLs, its last line.
+    @Test func anEncodedDescriptionReadsAsText() async throws {
+        let result = try await RealOutputReplay.call(Self.configsAndTables[1])
+        let structured = try #require(result.structuredContent)
+        let description = try #require(RealOutputReplay.value(at: "config.description", in: structured)?.stringValue)
+        #expect(description.hasPrefix("<div align='center'>\n  <a href='https://community-scripts.org' target='_blank'"))
+        #expect(description.hasSuffix("Home Assistant URL http://homeassistant.local:8123\nObserver URL http://homeassistant.local:4357"))
+        #expect(description.split(separator: "\n", omittingEmptySubsequences: false).count == 29)
+        #expect(!description.contains("%3A") && !description.contains("%0A"))
+    }
+
     @Test(arguments: moreSources) func moreSource(_ case_: RealOutput) async throws { try await RealOutputReplay.check(case_) }
 
     /// A real listing with one entry broken (its `vmid` removed): the other three are answered,
@@ -418,7 +478,7 @@ import TestSupport
 
     /// No real output sits in the folder unreplayed, and every one is named in SOURCES.md.
     @Test func everyRealOutputIsReplayedAndSourced() throws {
-        let cases = Self.listings + Self.tasks + Self.guests + Self.tables + Self.nodesAndMore + Self.statuses + Self.moreSources
+        let cases = Self.listings + Self.tasks + Self.guests + Self.tables + Self.nodesAndMore + Self.statuses + Self.moreSources + Self.configsAndTables
         let used = Set(cases.flatMap { [$0.fixture] + $0.also.map(\.1) } + [Self.failedStart])
         let root = Paths.fixture("real")
         let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
