@@ -18,11 +18,17 @@ struct JSONParser {
     private var index = 0
 
     static func parse(_ text: [UInt8]) throws(Failure) -> JSONValue {
-        let result: Result<JSONValue, Failure> = text.withUnsafeBufferPointer { bytes in
+        try borrowing(text) { parser throws(Failure) in try parser.value(depth: 0) }
+    }
+
+    /// Runs `body` on a parser over `text` (borrowed for the parse), with the space around the
+    /// value skipped and nothing allowed after it.
+    private static func borrowing<T>(_ text: [UInt8], _ body: (inout JSONParser) throws(Failure) -> T) throws(Failure) -> T {
+        let result: Result<T, Failure> = text.withUnsafeBufferPointer { bytes in
             var parser = JSONParser(bytes: bytes)
             do throws(Failure) {
                 parser.skipSpace()
-                let value = try parser.value(depth: 0)
+                let value = try body(&parser)
                 parser.skipSpace()
                 guard parser.index == bytes.count else { throw Failure(offset: parser.index, reason: "text after the value") }
                 return .success(value)
@@ -37,37 +43,34 @@ struct JSONParser {
     /// (a 10,000-guest `/cluster/resources` spent most of its parse hashing keys); nil when the
     /// text is valid JSON of another shape. Values inside the fields are parsed as usual.
     static func parseRecords(_ text: [UInt8]) throws(Failure) -> [[(String, JSONValue)]]? {
-        let result: Result<[[(String, JSONValue)]]?, Failure> = text.withUnsafeBufferPointer { bytes in
-            var parser = JSONParser(bytes: bytes)
-            do throws(Failure) {
-                parser.skipSpace()
-                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") else { return .success(nil) }
-                parser.index += 1
-                var records: [[(String, JSONValue)]] = []
-                parser.skipSpace()
-                if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "]") {
-                    parser.index += 1
-                } else {
-                    while true {
-                        parser.skipSpace()
-                        guard parser.index < bytes.count else { throw parser.fail("unexpected end of an array") }
-                        guard bytes[parser.index] == UInt8(ascii: "{") else { return .success(nil) }
-                        records.append(try parser.objectPairs(depth: 1))
-                        parser.skipSpace()
-                        guard parser.index < bytes.count else { throw parser.fail("unexpected end of an array") }
-                        if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-                        if bytes[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
-                        throw parser.fail("expected ',' or ']'")
-                    }
-                }
-                parser.skipSpace()
-                guard parser.index == bytes.count else { throw Failure(offset: parser.index, reason: "text after the value") }
-                return .success(records)
-            } catch {
-                return .failure(error)
-            }
+        try borrowing(text) { parser throws(Failure) in try parser.records() }
+    }
+
+    /// The records of ``parseRecords(_:)``, or nil at the first element that is not an object
+    /// (the rest is then left unread: the caller parses the whole document instead).
+    private mutating func records() throws(Failure) -> [[(String, JSONValue)]]? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return giveUp() }
+        index += 1
+        var records: [[(String, JSONValue)]] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return records }
+        while true {
+            skipSpace()
+            guard index < bytes.count else { throw fail("unexpected end of an array") }
+            guard bytes[index] == UInt8(ascii: "{") else { return giveUp() }
+            records.append(try objectPairs(depth: 1))
+            skipSpace()
+            guard index < bytes.count else { throw fail("unexpected end of an array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return records }
+            throw fail("expected ',' or ']'")
         }
-        return try result.get()
+    }
+
+    /// Not a list of records: stop reading here, as if at the end.
+    private mutating func giveUp() -> [[(String, JSONValue)]]? {
+        index = bytes.count
+        return nil
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
