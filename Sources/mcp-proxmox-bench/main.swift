@@ -142,8 +142,9 @@ let hostCost = Int(option("--host-cost-ms") ?? "300") ?? 300
 do {
     let modelled = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"), simulatorEnvironment: ["PVE_SIM_STARTUP_MS": String(hostCost)])
     defer { modelled.stop() }
-    // One connection (8 channels) against the default of up to 3 connections per host (sshConnections).
-    for connections in [1, 3] {
+    // One connection (8 channels) against the default of up to 3 connections per host (sshConnections),
+    // and 4: 3 × 8 channels hold 24 calls at once, so 32 take two waves by construction; 4 × 8 hold them.
+    for connections in [1, 3, 4] {
         var modelEnvironment = modelled.serveEnvironment()
         modelEnvironment["PROXMOX_LOG_LEVEL"] = "error"
         modelEnvironment["PROXMOX_SSH_CONNECTIONS"] = String(connections)

@@ -227,10 +227,10 @@ func text(_ result: CallTool.Result) -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["REQUESTS"] = requests.path
         try Subprocess.run("/bin/sh", ["-c", script, binary, "--simulator", "--record", directory.path], environment: environment)
-        // The node lookup, the VM list and the node list: three commands, three files.
+        // The node lookup (the cluster's membership), the VM list and the node list: three commands, three files.
         let recorded = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(recorded.count == 3)
-        #expect(Set(recorded.map { String($0.dropFirst(5)) }) == ["pvesh-get-cluster-resources.json", "pvesh-get-nodes.json"])
+        #expect(Set(recorded.map { String($0.dropFirst(5)) }) == ["pvesh-get-cluster-status.json", "pvesh-get-cluster-resources.json", "pvesh-get-nodes.json"])
         // Replay answers the recorded calls without a host, and names what it lacks.
         try ([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
               #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"proxmox_vm_list","arguments":{"node":"pve2","transport":"api"}}}"#,

@@ -17,6 +17,8 @@ public enum SimulatorCLI {
                 output = try Pvesh.run(arguments, context: context)
             case "qm", "pct":
                 output = try GuestCLI.run(tool: program, arguments, context: context)
+            case "cat":
+                output = try clusterFile(arguments, store: store)
             case "vzdump", "qmrestore":
                 output = try Backups.program(program, arguments, context: context)
             case "pveversion":
@@ -38,6 +40,17 @@ public enum SimulatorCLI {
             return CommandOutput(stdout: [], stderr: Array("pve-sim (simulated Proxmox): \(error)\n".utf8),
                                  exitStatus: 2)
         }
+    }
+
+    /// `cat` of a file pmxcfs publishes under `/etc/pve` (only `.vmlist` is simulated); any other path
+    /// is answered as by `cat` on a machine without it.
+    static func clusterFile(_ arguments: [String], store: StateStore) throws -> CommandOutput {
+        guard arguments == [VMList.path] else {
+            let path = arguments.first ?? ""
+            return CommandOutput(stdout: [], stderr: Array("cat: \(path): No such file or directory\n".utf8), exitStatus: 1)
+        }
+        let text = try store.read { ClusterFileViews.vmlist($0) }
+        return CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0)
     }
 
     /// The programs whose start on a real host is a Perl start loading the PVE modules.

@@ -1,6 +1,7 @@
 /// What the engine knows of the cluster's layout: which node holds which guest, which nodes exist,
-/// which node the connection is on. Read from `/cluster/resources` and `/cluster/status`, kept
-/// briefly (guests move, get created and deleted), dropped after every change.
+/// which node the connection is on. Read from `/etc/pve/.vmlist` (where guests are), `/cluster/resources`
+/// (guests with their names and state) and `/cluster/status`, kept briefly (guests move, get created
+/// and deleted), dropped after every change.
 actor ClusterDirectory {
     struct Snapshot {
         var guests: [GuestSummary]
@@ -9,6 +10,10 @@ actor ClusterDirectory {
     }
 
     private var snapshot: Snapshot?
+    private var placements: (byID: [Int: GuestRef], fetched: ContinuousClock.Instant)?
+    /// Whether `/etc/pve/.vmlist` could not be read (no pmxcfs, no right to read it, a guard without
+    /// it): then placements come from `/cluster/resources`, without trying the file again.
+    private(set) var vmlistUnreadable = false
     private var members: ClusterStatusReport?
     private let lifetime: Duration
 
@@ -24,6 +29,18 @@ actor ClusterDirectory {
         return fresh
     }
 
+    /// Where guests live; `load` reads them when the last read is older than the lifetime.
+    func placements(load: () async throws -> [GuestRef]) async throws -> [Int: GuestRef] {
+        if let placements, ContinuousClock.now - placements.fetched < lifetime { return placements.byID }
+        let byID = Dictionary(try await load().map { ($0.vmid.value, $0) }) { first, _ in first }
+        placements = (byID, .now)
+        return byID
+    }
+
+    func markVMListUnreadable() {
+        vmlistUnreadable = true
+    }
+
     func membership(load: () async throws -> ClusterStatusReport) async throws -> ClusterStatusReport {
         if let members { return members }
         let loaded = try await load()
@@ -33,5 +50,6 @@ actor ClusterDirectory {
 
     func invalidate() {
         snapshot = nil
+        placements = nil
     }
 }

@@ -137,6 +137,28 @@ public struct ProxmoxEngine: Sendable {
         return Outcome(value: lines, command: first!)
     }
 
+    /// A task's state and whole log (task_status). The log is read first: a finished task's log ends
+    /// with the line its status is read from (UPID.pm `read_status`, which the status endpoint uses
+    /// too), so one read, one Perl start on the host, settles it. A log without that line (still
+    /// running, or a worker that died) is followed by the status read, and when that says the task
+    /// stopped in between, by the log again (its last lines).
+    /// - Parameter logFirst: false reads the status first, the long way (tests compare both).
+    public func taskState(_ upid: UPID, logFirst: Bool = true) async throws -> (status: TaskStatus, log: [String], commands: [Command]) {
+        guard logFirst else {
+            let status = try await read(TaskStatusRead(upid), transport: .api)
+            let log = try await taskLog(upid)
+            return (status.value, log.value, [status.command, log.command])
+        }
+        let log = try await taskLog(upid)
+        if let last = log.value.last, let exit = TaskLogFollower.exitStatus(endLine: last) {
+            return (TaskStatus(upid: upid.description, status: "stopped", exitstatus: exit), log.value, [log.command])
+        }
+        let status = try await read(TaskStatusRead(upid), transport: .api)
+        guard !status.value.isRunning else { return (status.value, log.value, [log.command, status.command]) }
+        let final = try await taskLog(upid)
+        return (status.value, final.value, [log.command, status.command, final.command])
+    }
+
     // MARK: Changes
 
     /// Runs a change: builds, routes to the right node, runs, and waits for its task.
@@ -368,28 +390,30 @@ public struct ProxmoxEngine: Sendable {
     }
 
     /// Finds a guest: its kind must match, and its node is looked up when not given. Node names
-    /// compare case-insensitively, and `pve1.example.lan` matches node `pve1`.
+    /// compare case-insensitively, and `pve1.example.lan` matches node `pve1`. Reads where guests are
+    /// from `/etc/pve/.vmlist` (no Perl start); the cluster's node list only when a node is given
+    /// that is not the guest's (to say which is wrong).
     public func locate(vmid: VMID, kind: GuestKind, node: String?) async throws -> GuestRef {
-        let snapshot = try await clusterSnapshot()
-        let guest = snapshot.guests.first { $0.vmid == vmid.value }
+        let guest = try await placements()[vmid.value]
+        if let node, let guest, Self.nodeMatches(node, guest.node.value) {
+            guard guest.kind == kind else { throw wrongKind(vmid: vmid.value, kind: guest.kind) }
+            return guest
+        }
         if let node {
-            let resolved = try resolveNode(node, among: snapshot.nodes)
-            if let guest, guest.node != resolved.value {
-                throw ProxmoxError.notFound("\(guest.type.noun) \(vmid) is on node \(guest.node), not on \(resolved)")
+            let resolved = try resolveNode(node, among: try await clusterSnapshot().nodes)
+            if let guest, guest.node != resolved {
+                throw ProxmoxError.notFound("\(guest.kind.noun) \(vmid) is on node \(guest.node), not on \(resolved)")
             }
-            if let guest, guest.type != kind { throw wrongKind(guest) }
-            if guest == nil { throw ProxmoxError.notFound("no \(kind.noun) \(vmid) in this cluster") }
-            return GuestRef(kind: kind, vmid: vmid, node: resolved)
         }
         guard let guest else { throw ProxmoxError.notFound("no \(kind.noun) \(vmid) in this cluster") }
-        guard guest.type == kind else { throw wrongKind(guest) }
-        return GuestRef(kind: kind, vmid: vmid, node: try NodeName(guest.node))
+        guard guest.kind == kind else { throw wrongKind(vmid: vmid.value, kind: guest.kind) }
+        return guest
     }
 
     /// Finds a guest of either kind by its id alone (resources, completions).
     public func locate(vmid: VMID) async throws -> GuestRef {
-        guard let guest = try await guest(vmid) else { throw ProxmoxError.notFound("guest \(vmid) does not exist") }
-        return GuestRef(kind: guest.type, vmid: vmid, node: try NodeName(guest.node))
+        guard let guest = try await placements()[vmid.value] else { throw ProxmoxError.notFound("guest \(vmid) does not exist") }
+        return guest
     }
 
     /// The node this connection is on (`local` in `/cluster/status`).
@@ -401,9 +425,11 @@ public struct ProxmoxEngine: Sendable {
         return try NodeName(local.name)
     }
 
-    /// A node given by the user, matched against the cluster's nodes.
+    /// A node given by the user, matched against the cluster's nodes: the membership (read once per
+    /// server), then, for a name it does not know (a node joined since), the current resources.
     public func node(named text: String) async throws -> NodeName {
-        try resolveNode(text, among: try await clusterSnapshot().nodes)
+        if let known = try? resolveNode(text, among: try await membership().nodes.map(\.name)) { return known }
+        return try resolveNode(text, among: try await clusterSnapshot().nodes)
     }
 
     /// Whether a VMID is free cluster-wide (for create and clone checks).
@@ -411,15 +437,20 @@ public struct ProxmoxEngine: Sendable {
         try await clusterSnapshot().guests.first { $0.vmid == vmid.value }
     }
 
-    func wrongKind(_ guest: GuestSummary) -> ProxmoxError {
-        let tools = guest.type == .qemu ? "proxmox_vm_*" : "proxmox_ct_*"
-        return .invalidArgument(field: "vmid", reason: "\(guest.vmid) is a \(guest.type == .qemu ? "VM" : "container"), use the \(tools) tools")
+    func wrongKind(vmid: Int, kind: GuestKind) -> ProxmoxError {
+        let tools = kind == .qemu ? "proxmox_vm_*" : "proxmox_ct_*"
+        return .invalidArgument(field: "vmid", reason: "\(vmid) is a \(kind == .qemu ? "VM" : "container"), use the \(tools) tools")
+    }
+
+    /// Whether a node named by the user is `node`: the same name in any case, or its name with a domain.
+    static func nodeMatches(_ text: String, _ node: String) -> Bool {
+        let wanted = text.lowercased(), name = node.lowercased()
+        return name == wanted || name == wanted.split(separator: ".").first.map(String.init)
     }
 
     func resolveNode(_ text: String, among nodes: [String]) throws -> NodeName {
         let wanted = text.lowercased()
-        let short = wanted.split(separator: ".").first.map(String.init) ?? wanted
-        guard let match = nodes.first(where: { $0.lowercased() == wanted }) ?? nodes.first(where: { $0.lowercased() == short }) else {
+        guard let match = nodes.first(where: { $0.lowercased() == wanted }) ?? nodes.first(where: { Self.nodeMatches(text, $0) }) else {
             throw ProxmoxError.notFound("no node '\(text.prefix(64))' in this cluster; nodes: \(nodes.joined(separator: ", "))")
         }
         return try NodeName(match)
@@ -432,11 +463,39 @@ public struct ProxmoxEngine: Sendable {
         }
     }
 
+    /// Where every guest lives: `/etc/pve/.vmlist` when it can be read, else the guests of
+    /// `/cluster/resources` (the long way, which returns the same placements: tests compare both).
+    public func placements() async throws -> [Int: GuestRef] {
+        try await directory.placements {
+            if await !directory.vmlistUnreadable {
+                do {
+                    let output = try await runner.run(VMList.read)
+                    if output.exitStatus == 0, let placements = try? VMList.parse(output.stdout) { return placements }
+                    // Read but refused or unreadable (no pmxcfs here, no right to it, a guard without it): not again.
+                    await directory.markVMListUnreadable()
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // The connection's trouble, not the file's: the long way reports it, or works.
+                }
+            }
+            return try await clusterSnapshot().guests.compactMap { guest in
+                guard let vmid = try? VMID(guest.vmid), let node = try? NodeName(guest.node) else { return nil }
+                return GuestRef(kind: guest.type, vmid: vmid, node: node)
+            }
+        }
+    }
+
     func clusterSnapshot() async throws -> ClusterDirectory.Snapshot {
         try await directory.current {
             let resources = try await read(ClusterResources(), transport: .api).value
             return (resources.guests, resources.nodes.map(\.node).sorted())
         }
+    }
+
+    /// Forgets the guest→node map, as a change does and as its lifetime ends: the next lookup reads it again.
+    public func forgetGuestMap() async {
+        await directory.invalidate()
     }
 
     /// Runs on the connected node; a non-zero exit becomes the classified error.

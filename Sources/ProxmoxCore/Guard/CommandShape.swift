@@ -35,7 +35,7 @@ public struct CommandShapes: Sendable {
     public let shapes: [CommandShape]
     /// `METHOD template` of every endpoint a builder's pvesh form uses.
     public let endpoints: Set<String>
-    /// Commands allowed exactly as they are (the host schema read).
+    /// Commands allowed exactly as they are (the host schema read, the guest list of pmxcfs).
     public let exact: [[String]]
 
     static let methods = ["get": "GET", "create": "POST", "set": "PUT", "delete": "DELETE"]
@@ -89,6 +89,7 @@ public struct CommandShapes: Sendable {
         var seen = Set<CommandShape>()
         self.shapes = shapes.filter { seen.insert($0).inserted }
         self.endpoints = endpoints
-        exact = [APISchemaCache.readHostSchema.argv]
+        // Plain file reads the server makes (no Perl): the API schema of pve-docs and pmxcfs's guest list.
+        exact = [APISchemaCache.readHostSchema.argv, VMList.read.argv]
     }
 }

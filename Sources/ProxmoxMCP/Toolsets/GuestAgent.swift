@@ -23,25 +23,27 @@ enum GuestAgent {
     ) { call in
         let guest = try await call.guest(.qemu)
         let transport = try call.transport()
-        var commands: [Command] = []
         var notes: [String] = []
-        func ask(_ query: AgentQuery.Query) async throws -> (JSONValue, CommandFamily) {
-            do {
-                let outcome = try await call.engine.read(AgentQuery(guest, query), transport: transport)
-                commands.append(outcome.command)
-                return (outcome.value, outcome.family)
-            } catch let error as ProxmoxError {
+        @Sendable func ask(_ query: AgentQuery.Query) async throws -> Outcome<JSONValue> {
+            do { return try await call.engine.read(AgentQuery(guest, query), transport: transport) } catch let error as ProxmoxError {
                 throw explained(error, guest)
             }
         }
-        // The interfaces first: an agent that does not answer fails here, before the rest.
-        let (interfacesDocument, family) = try await ask(.interfaces)
-        let interfaces = try ProxmoxEngine.parsing("agent") { () throws(ParseFailure) in try GuestInterface.parseAgent(interfacesDocument) }
+        // The interfaces first: an agent that does not answer fails here, before the rest. The other
+        // three questions then go at once (each a Perl start on the host: one wait instead of three).
+        let first = try await ask(.interfaces)
+        let family = first.family
+        let interfaces = try ProxmoxEngine.parsing("agent") { () throws(ParseFailure) in try GuestInterface.parseAgent(first.value) }
+        async let osAnswer = try? ask(.osInfo)
+        async let hostAnswer = try? ask(.hostName)
+        async let fsAnswer = try? ask(.filesystems)
+        let (os, host, fs) = await (osAnswer, hostAnswer, fsAnswer)
+        let commands = [first, os, host, fs].compactMap { $0?.command }
         var fields = Structured.guestFields(guest)
         fields["interfaces"] = try Structured.encode(interfaces)
-        if let (os, _) = try? await ask(.osInfo) { fields["os"] = try Structured.encode(GuestOSInfo.parse(os)) } else { notes.append("get-osinfo not answered") }
-        if let (host, _) = try? await ask(.hostName), let name = host["host-name"]?.stringValue { fields["hostname"] = .string(name) }
-        if let (fs, _) = try? await ask(.filesystems), let filesystems = try? GuestFilesystem.parse(fs) {
+        if let os { fields["os"] = try Structured.encode(GuestOSInfo.parse(os.value)) } else { notes.append("get-osinfo not answered") }
+        if let name = host?.value["host-name"]?.stringValue { fields["hostname"] = .string(name) }
+        if let fs, let filesystems = try? GuestFilesystem.parse(fs.value) {
             fields["filesystems"] = try Structured.encode(filesystems)
         } else {
             notes.append("get-fsinfo not answered (agent too old, or not allowed by its configuration)")

@@ -153,8 +153,9 @@ enum Guests {
     /// The id for a new guest: given (and free), or the next free one.
     static func newID(_ call: ToolCall, _ argument: Argument<VMID?>) async throws -> VMID {
         if let vmid = try call[argument] {
-            if let existing = try await call.engine.guest(vmid) {
-                throw ProxmoxError.invalidArgument(field: argument.name, reason: "\(vmid) is already used by \(existing.type.noun) \(existing.name ?? "")")
+            if let placed = try await call.engine.placements()[vmid.value] {
+                let name = (try? await call.engine.guest(vmid))?.flatMap(\.name) ?? ""
+                throw ProxmoxError.invalidArgument(field: argument.name, reason: "\(vmid) is already used by \(placed.kind.noun) \(name)")
             }
             return vmid
         }

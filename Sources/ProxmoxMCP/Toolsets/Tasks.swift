@@ -62,9 +62,8 @@ enum Tasks {
         output: identity + Shared.provenance + state
     ) { call in
         let id = try call[upid]
-        let status = try await call.engine.read(TaskStatusRead(id), transport: .api)
-        let log = try await call.engine.taskLog(id)
-        return stateAnswer(id, status.value, log: log.value, lines: try call[lines], commands: [status.command, log.command], call: call)
+        let state = try await call.engine.taskState(id)
+        return stateAnswer(id, state.status, log: state.log, lines: try call[lines], commands: state.commands, call: call)
     }
 
     // MARK: Log

@@ -95,12 +95,16 @@ import TestSupport
         RealOutput(fixture: "home-assistant/pvesh-get-nodes-NODE-tasks.pve9.json", tool: "proxmox_task_list", arguments: ["node": "pve1"],
                    argv: pvesh("/nodes/pve1/tasks", ["--limit", "50", "--start", "0", "--source", "all"]), cluster: .on("pve1"),
                    expect: ["tasks.#": 1, "failed": 0, "tasks.0.type": "vzdump", "tasks.0.id": "", "tasks.0.duration": 433, "tasks.0.pid": 2_146_406]),
-        // A finished task: its status and its one-line log, as one capture.
-        RealOutput(fixture: fog + "pvesh-get-tasks-qmdestroy-status.pve5.json", tool: "proxmox_task_status", arguments: ["upid": .string(qmdestroy)],
-                   argv: status(qmdestroy), cluster: .on("pve"),
+        // A finished task, as one capture: its one-line log settles it (task_status reads the log first) ...
+        RealOutput(fixture: fog + "pvesh-get-tasks-qmdestroy-log.pve5.json", tool: "proxmox_task_status", arguments: ["upid": .string(qmdestroy)],
+                   argv: log(qmdestroy), cluster: .on("pve"),
                    expect: ["status": "stopped", "exitstatus": "OK", "succeeded": true, "log": ["TASK OK"], "type": "qmdestroy", "id": "100",
                             "starttime": 1_553_696_976],
-                   also: [(log(qmdestroy), fog + "pvesh-get-tasks-qmdestroy-log.pve5.json")]),
+                   also: [(status(qmdestroy), fog + "pvesh-get-tasks-qmdestroy-status.pve5.json")]),
+        // ... and its status endpoint says the same (read through the API tool).
+        RealOutput(fixture: fog + "pvesh-get-tasks-qmdestroy-status.pve5.json", tool: "proxmox_api_get",
+                   arguments: ["path": .string("/nodes/pve/tasks/\(qmdestroy)/status")], argv: status(qmdestroy), cluster: .on("pve"),
+                   expect: ["result.status": "stopped", "result.exitstatus": "OK", "result.type": "qmdestroy", "result.id": "100"]),
         // A backup while it runs: status running, its log so far (ten lines, no end line yet).
         RealOutput(fixture: fog + "pvesh-get-tasks-vzdump-status.running.pve5.json", tool: "proxmox_task_status",
                    arguments: ["upid": .string(vzdump), "lines": 2], argv: status(vzdump), cluster: .on("pve"),

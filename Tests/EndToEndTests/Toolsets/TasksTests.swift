@@ -18,9 +18,9 @@ import TestSupport
                   both: ["pvesh get /nodes/pve1/tasks --limit 10 --start 0 --source all --statusfilter error --typefilter vzdump --since 1764000000 --output-format json"]),
         GoldenRow("proxmox_task_list", ["node": "pve2", "status": "running", "vmid": 201, "user": "root@pam"],
                   both: ["pvesh get /nodes/pve2/tasks --limit 50 --start 0 --source active --vmid 201 --userfilter root@pam --output-format json"]),
+        // A finished task: its log's last line settles it, one read (TaskStatusShortcutTests).
         GoldenRow("proxmox_task_status", ["upid": .string(failedBackup), "lines": 3],
-                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/status --output-format json",
-                         "pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 5000 --output-format json"]),
+                  both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 0 --limit 5000 --output-format json"]),
         GoldenRow("proxmox_task_log", ["upid": .string(failedBackup), "start": 2, "limit": 3],
                   both: ["pvesh get /nodes/pve1/tasks/\(failedBackup)/log --start 2 --limit 3 --output-format json"]),
         // A finished task: its log's last line settles it, one read (TaskWaitShortcutTests).
@@ -107,6 +107,21 @@ import TestSupport
     }
 }
 
+/// The simulator's task history with its last task (a snapshot of 100) changed.
+enum TaskStates {
+    /// The snapshot still running: its log has no end line yet.
+    static func running() throws -> (StateStore, UPID) {
+        let store = StateStore()
+        try store.modify { cluster in
+            cluster.tasks[3].status = "running"
+            cluster.tasks[3].exitstatus = nil
+            cluster.tasks[3].endtime = nil
+            cluster.tasks[3].log = ["snapshotting 'drive-scsi0' (local-lvm:vm-100-disk-0)"]
+        }
+        return (store, try store.read { $0.tasks[3].upid })
+    }
+}
+
 /// The wait's shortcut: a finished task's log ends with its status line, so one log read settles
 /// it; the result is the same as the long way (status polls, then the log).
 @Suite struct TaskWaitShortcutTests {
@@ -135,15 +150,7 @@ import TestSupport
     }
 
     @Test func aRunningTaskGoesOnToTheStatusPolls() async throws {
-        let store = StateStore()
-        // A task still running: its log has no end line yet.
-        try store.modify { cluster in
-            cluster.tasks[3].status = "running"
-            cluster.tasks[3].exitstatus = nil
-            cluster.tasks[3].endtime = nil
-            cluster.tasks[3].log = ["snapshotting 'drive-scsi0' (local-lvm:vm-100-disk-0)"]
-        }
-        let upid = try store.read { $0.tasks[3].upid }
+        let (store, upid) = try TaskStates.running()
         let engine = ProxmoxEngine(runner: SimulatedRunner(store: store), nodeRunners: SimulatedNodeRunners(store: store))
         let (short, shortCommands) = try await engine.waitForTask(upid, timeout: .milliseconds(300))
         let (long, _) = try await engine.waitForTask(upid, timeout: .milliseconds(300), logFirst: false)
@@ -152,6 +159,55 @@ import TestSupport
         #expect(shortCommands.map(\.description) == ["pvesh get /nodes/pve1/tasks/\(upid)/log --start 0 --limit 1000 --output-format json",
                                                        "pvesh get /nodes/pve1/tasks/\(upid)/status --output-format json",
                                                        "pvesh get /nodes/pve1/tasks/\(upid)/log --start 1 --limit 1000 --output-format json"])
+    }
+}
+
+/// task_status's shortcut: the log read first settles a finished task; the state and log are those
+/// of the long way (status, then log).
+@Suite struct TaskStatusShortcutTests {
+    @Test func aFinishedTaskTakesOneRead() async throws {
+        let store = StateStore()
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store))
+        try store.modify { cluster in
+            cluster.tasks[3].exitstatus = "WARNINGS: 2"
+            cluster.tasks[3].log = ["WARN: one", "WARN: two", "TASK WARNINGS: 2"]
+        }
+        let upids = try store.read { $0.tasks.map(\.upid) }
+        var exits: [String] = []
+        for upid in upids {
+            let short = try await engine.taskState(upid)
+            let long = try await engine.taskState(upid, logFirst: false)
+            #expect(short.status == long.status && short.log == long.log, "\(upid)")
+            #expect(short.commands.map(\.description) == ["pvesh get /nodes/\(upid.node)/tasks/\(upid)/log --start 0 --limit 5000 --output-format json"])
+            #expect(long.commands.count == 2)
+            exits.append(short.status.exitstatus ?? "-")
+        }
+        #expect(exits == ["job errors", "OK", "OK", "WARNINGS: 2"])
+    }
+
+    @Test func aRunningTaskIsAskedItsStatus() async throws {
+        let (store, upid) = try TaskStates.running()
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store))
+        let short = try await engine.taskState(upid), long = try await engine.taskState(upid, logFirst: false)
+        #expect(short.status == long.status && short.log == long.log)
+        #expect(short.status.status == "running" && short.log == ["snapshotting 'drive-scsi0' (local-lvm:vm-100-disk-0)"])
+        #expect(short.commands.map(\.description) == ["pvesh get /nodes/pve1/tasks/\(upid)/log --start 0 --limit 5000 --output-format json",
+                                                      "pvesh get /nodes/pve1/tasks/\(upid)/status --output-format json"])
+    }
+
+    /// A worker that died leaves a log without an end line; the status endpoint says how it ended.
+    @Test func aLogWithoutItsEndLineIsSettledByTheStatus() async throws {
+        let store = StateStore()
+        try store.modify { cluster in
+            cluster.tasks[3].exitstatus = "unexpected status"
+            cluster.tasks[3].log = ["snapshotting 'drive-scsi0' (local-lvm:vm-100-disk-0)"]
+        }
+        let upid = try store.read { $0.tasks[3].upid }
+        let engine = ProxmoxEngine(runner: SimulatedRunner(store: store))
+        let short = try await engine.taskState(upid), long = try await engine.taskState(upid, logFirst: false)
+        #expect(short.status == long.status && short.log == long.log)
+        #expect(short.status.status == "stopped" && short.status.exitstatus == "unexpected status")
+        #expect(short.commands.count == 3)
     }
 }
 
