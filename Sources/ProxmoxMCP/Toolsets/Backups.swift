@@ -172,8 +172,8 @@ enum Backups {
         let node: NodeName
         if call.has("node") {
             node = try await call.scopeNode(listNode)
-        } else if let vmid, let guest = try await call.engine.guest(vmid) {
-            node = try NodeName(guest.node)
+        } else if let vmid, let guest = try await call.engine.placements()[vmid.value] {
+            node = guest.node
         } else {
             node = try await call.scopeNode(listNode)
         }
@@ -186,12 +186,17 @@ enum Backups {
             commands.append(found.command)
             storages = found.value.filter(\.active).compactMap { try? StorageID($0.storage) }
         }
-        var archives: [BackupArchive] = []
-        for storage in storages {
-            let listed = try await call.engine.read(BackupList(node: node, storage: storage, vmid: vmid), transport: .api)
-            commands.append(listed.command)
-            archives += listed.value
+        // Every storage's content at once: each read is a Perl start on the host, so one wait instead of one per storage.
+        let engine = call.engine
+        let listings = try await withThrowingTaskGroup(of: (Int, Outcome<[BackupArchive]>).self) { group in
+            for (index, storage) in storages.enumerated() {
+                group.addTask { (index, try await engine.read(BackupList(node: node, storage: storage, vmid: vmid), transport: .api)) }
+            }
+            return try await group.reduce(into: [Int: Outcome<[BackupArchive]>]()) { $0[$1.0] = $1.1 }
         }
+        let ordered = storages.indices.compactMap { listings[$0] }
+        commands += ordered.map(\.command)
+        var archives = ordered.flatMap(\.value)
         archives.sort { ($0.ctime ?? 0, $0.volid) > ($1.ctime ?? 0, $1.volid) }
         let text = archives.isEmpty ? "No backups\(vmid.map { " of \($0)" } ?? "") on \(storages.map(\.value).joined(separator: ", ")) (node \(node))."
             : archives.map(\.line).joined(separator: "\n")
