@@ -83,21 +83,24 @@ import TestSupport
             "on a real host every start of pvesh, qm, pct or vzdump loads Perl and the PVE modules, a few hundred ms.",
             "*warm* is the same call again in the same server, with the guest→node map and the cluster membership cached",
             "(as in a long-running session); *expired*: membership cached, the guest→node map older than its 5 s lifetime",
-            "(as between an assistant's calls); *cold* is the first call of a fresh server. The simulator serves",
-            "`/etc/pve/.vmlist` but not pve-docs' `apidoc.js`, so the API tools also read `/version` (one more Perl start",
+            "(as between an assistant's calls); *cold* is the first call of a fresh server. The simulator serves the guest list",
+            "`/etc/pve/.vmlist` and the guests' config files, but not pve-docs' `apidoc.js`, so the API tools also read `/version` (one more Perl start",
             "than on a host with pve-docs installed). Modelled wall time: warm Proxmox tool starts × 300 ms (the host-cost",
             "model), each run one after another; but some tools ask at once, so their wait is shorter: cluster status (the",
             "nodes' versions after the membership: two waits), agent info (three questions after the interfaces: two), backup",
             "list (every storage's content after the storage list: two), evacuation plan (the guests' migration checks) and",
             "fleet overview (the clusters, and three reads in each: one).",
             "",
-            "| tool | cli: warm / expired / cold | api: warm / expired / cold | modelled (warm, cli / api) |",
-            "|---|---|---|---|",
+            "*auto* is the server's own choice (no `transport` given): it reads a guest's config from its file in /etc/pve.",
+            "",
+            "| tool | auto: warm / expired / cold | cli: warm / expired / cold | api: warm / expired / cold | modelled (warm, auto / cli / api) |",
+            "|---|---|---|---|---|",
         ]
         var seen = Set<String>()
         for row in Golden.rows where seen.insert(row.tool).inserted {
-            let cli = await counts(row, transport: "cli"), api = await counts(row, transport: "api")
-            lines.append("| `\(row.tool)` | \(cli.warm.text) / \(cli.expired.text) / \(cli.cold.text) | \(api.warm.text) / \(api.expired.text) / \(api.cold.text) | \(cli.warm.perl * 300) / \(api.warm.perl * 300) ms |")
+            let auto = await counts(row, transport: "auto"), cli = await counts(row, transport: "cli"), api = await counts(row, transport: "api")
+            let cells = [auto, cli, api].map { "\($0.warm.text) / \($0.expired.text) / \($0.cold.text)" }
+            lines.append("| `\(row.tool)` | " + cells.joined(separator: " | ") + " | \(auto.warm.perl * 300) / \(cli.warm.perl * 300) / \(api.warm.perl * 300) ms |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -42,14 +42,20 @@ public enum SimulatorCLI {
         }
     }
 
-    /// `cat` of a file pmxcfs publishes under `/etc/pve` (only `.vmlist` is simulated); any other path
-    /// is answered as by `cat` on a machine without it.
+    /// `cat` of a file pmxcfs publishes under `/etc/pve`: the guest list and the guests' config files;
+    /// any other path (or a guest not there) is answered as by `cat` on a machine without it.
     static func clusterFile(_ arguments: [String], store: StateStore) throws -> CommandOutput {
-        guard arguments == [VMList.path] else {
-            let path = arguments.first ?? ""
+        let path = arguments.count == 1 ? arguments[0] : ""
+        let text: String? = try store.read { cluster in
+            if path == VMList.path { return ClusterFileViews.vmlist(cluster) }
+            guard let wanted = GuestConfigFile.guest(atPath: path),
+                  let guest = cluster.guests.first(where: { $0.vmid == wanted.vmid.value && $0.kind == wanted.kind && $0.node == wanted.node.value })
+            else { return nil }
+            return ClusterFileViews.guestConfig(guest)
+        }
+        guard let text else {
             return CommandOutput(stdout: [], stderr: Array("cat: \(path): No such file or directory\n".utf8), exitStatus: 1)
         }
-        let text = try store.read { ClusterFileViews.vmlist($0) }
         return CommandOutput(stdout: Array(text.utf8), stderr: [], exitStatus: 0)
     }
 

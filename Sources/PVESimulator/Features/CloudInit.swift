@@ -76,7 +76,7 @@ enum CloudInit: SimulatedFeature {
             }
             return lines.joined(separator: "\n") + "\n"
         case "meta":
-            return "instance-id: \(SHA1.hex(guest.configText))\n"
+            return "instance-id: \(SHA1.hex(GuestListText.config(guest.config)))\n"
         default:
             throw ConfigSchema.fieldError("type", "value '\(part)' does not have a value in the enumeration 'user, network, meta'")
         }

@@ -71,12 +71,8 @@ extension SimulatedGuest {
         return Int64(text).map { $0 * 1_073_741_824 }
     }
 
-    /// The config as `qm config` prints it and as its digest is computed: sorted `key: value` lines.
-    var configText: String {
-        config.keys.sorted().map { "\($0): \(config[$0]!)\n" }.joined()
-    }
-
-    var digest: String { SHA1.hex(configText) }
+    /// The config's digest: the SHA-1 of its file, as Proxmox computes it.
+    var digest: String { SHA1.hex(ClusterFileViews.guestConfig(self)) }
 }
 
 extension SimulatedCluster {

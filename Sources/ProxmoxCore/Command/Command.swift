@@ -22,8 +22,10 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     public var program: String { argv[0] }
 
     /// The family the command belongs to, whatever was asked for: cluster-wide reads have no
-    /// qm/pct form, so an `ssh` request may still run pvesh, and results say what really ran.
-    public var family: CommandFamily { program == "pvesh" ? .api : .cli }
+    /// qm/pct form, so an `ssh` request may still run pvesh, and results say what really ran. A file
+    /// read (`cat` of a pmxcfs or pve-docs file) goes with pvesh: it is what pvesh answers from, and
+    /// it needs no particular node.
+    public var family: CommandFamily { program == "pvesh" || program == "cat" ? .api : .cli }
 
     /// The command as it would be typed in a shell (quoted): for messages and logs.
     public var description: String { ShellQuoting.commandLine(argv) }

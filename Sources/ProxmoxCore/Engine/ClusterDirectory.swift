@@ -41,6 +41,14 @@ actor ClusterDirectory {
         vmlistUnreadable = true
     }
 
+    /// Whether guests' config files could not be read (a sudo rule or a guard that allows the guest
+    /// list but not them): then configs come from pvesh, without trying the files again.
+    private(set) var configFilesUnreadable = false
+
+    func markConfigFilesUnreadable() {
+        configFilesUnreadable = true
+    }
+
     func membership(load: () async throws -> ClusterStatusReport) async throws -> ClusterStatusReport {
         if let members { return members }
         let loaded = try await load()

@@ -120,8 +120,19 @@ public struct ProxmoxEngine: Sendable {
         try await read(SnapshotList(guest), transport: transport)
     }
 
+    /// A guest's config, as `GET .../config` answers it. With `auto` (the server's choice) it is read
+    /// from the guest's file in /etc/pve (no Perl start; the same typed result, tests compare them)
+    /// unless the cluster's files could not be read here; else, and for `cli` or `api`, as asked.
     public func config(_ guest: GuestRef, transport: TransportPreference = .auto) async throws -> Outcome<GuestConfig> {
-        try await read(ConfigGet(guest), transport: transport)
+        if transport == .auto, await !directory.vmlistUnreadable, await !directory.configFilesUnreadable {
+            let file = GuestConfigFile.read(guest)
+            if let output = try? await runner.run(file) {
+                if output.exitStatus == 0, let config = try? GuestConfigFile.parse(output.stdout) { return Outcome(value: config, command: file) }
+                // A guest gone since the map was read: pvesh says so. Any other refusal: not again.
+                if !output.stderrText.contains("No such file") { await directory.markConfigFilesUnreadable() }
+            }
+        }
+        return try await read(ConfigGet(guest), transport: transport)
     }
 
     /// A task's whole log, read page by page (a backup's log runs to thousands of lines).

@@ -39,6 +39,10 @@ public struct HostGuard: Sendable {
         let command = Array(rest)
         guard let program = command.first else { throw GuardRefusal("no command after the prefix") }
         if shapes.exact.contains(command) { return GuardedCommand(argv: argv, isReadOnly: true, kind: nil, vmids: [], guestProgram: []) }
+        // A guest's config file (a read, of that guest: the policy's guest ids apply as to `pvesh get .../config`).
+        if program == "cat", command.count == 2, let guest = GuestConfigFile.guest(atPath: command[1]) {
+            return GuardedCommand(argv: argv, isReadOnly: true, kind: nil, vmids: [guest.vmid.value], guestProgram: [])
+        }
         if program == "pvesh" { return try pvesh(command) }
         let candidates = shapes.shapes.filter { $0.program == program && command.dropFirst().starts(with: $0.words) }
             .sorted { $0.words.count > $1.words.count }

@@ -25,7 +25,7 @@ enum Shared {
 
     /// How every answer says what ran.
     static let provenance: [Field] = [
-        .choice("transport", ["cli", "api"], "Ran as cli (qm, pct) or api (pvesh)", required: true),
+        .choice("transport", ["cli", "api"], "Ran as cli (qm, pct) or api (pvesh, or the /etc/pve file it answers from)", required: true),
         .strings("commands", "Command lines run (dry run: to run)", required: true),
         .strings("notes", "Fallback and routing choices"),
         .boolean("simulated", "Answered by the simulator"),

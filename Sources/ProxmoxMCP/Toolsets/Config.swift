@@ -42,7 +42,7 @@ enum Config {
     }
 
     static func answerRead(_ call: ToolCall, _ guest: GuestRef) async throws -> ToolOutput {
-        let outcome = try await call.engine.read(ConfigGet(guest), transport: try call.transport())
+        let outcome = try await call.engine.config(guest, transport: try call.transport())
         var fields = Structured.guestFields(guest)
         // The cloud-init password (its hash) and keys are shown as set, never as their value.
         var options = outcome.value.options

@@ -93,7 +93,7 @@ import Testing
         #expect(result.isError == false)
         #expect(Self.fields(result)["userData"]?.stringValue?.hasPrefix("#cloud-config\nhostname: ci-runner\nmanage_etc_hosts: true\nfqdn: ci-runner\nuser: debian\n") == true)
         #expect(Self.fields(result)["networkData"]?.stringValue?.contains("      - type: dhcp4\n") == true)
-        #expect(Golden.commands(result) == ["pvesh get /nodes/pve2/qemu/103/config --output-format json", "qm cloudinit dump 103 user", "qm cloudinit dump 103 network"])
+        #expect(Golden.commands(result) == ["cat /etc/pve/nodes/pve2/qemu-server/103.conf", "qm cloudinit dump 103 user", "qm cloudinit dump 103 network"])
         // No drive: said, and nothing to show.
         let none = await Golden.call("proxmox_vm_cloudinit", ["vmid": 100])
         #expect(Self.fields(none)["notes"] == ["VM 100 has no cloud-init drive, so the guest reads no cloud-init data"])

@@ -133,3 +133,93 @@ import TestSupport
         }
     }
 }
+
+/// The config shortcut: a guest's file in /etc/pve (read with `cat` from the connected node, no Perl)
+/// gives the config `pvesh get .../config` gives: the same options and the same digest.
+@Suite struct ConfigFileShortcutTests {
+    typealias Runner = VMListShortcutTests.Runner
+
+    @Test func everyGuestsFileReadsAsTheAPIAnswers() async throws {
+        let runner = Runner(catRefused: false)
+        let engine = ProxmoxEngine(runner: runner, nodeRunners: SimulatedNodeRunners(store: runner.store))
+        let guests = try await engine.placements().values.sorted { $0.vmid.value < $1.vmid.value }
+        let offline = Set(try runner.store.read { $0.nodes.filter { !$0.online }.map(\.name) })
+        #expect(guests.count >= 8 && offline.count == 1)
+        for guest in guests {
+            runner.ran.withLock { $0 = [] }
+            let fromFile = try await engine.config(guest)
+            #expect(runner.ran.withLock { $0 } == ["cat \(GuestConfigFile.path(guest))"], "\(guest)")
+            // pmxcfs holds the configs of an offline node's guests too; pvesh cannot reach that node.
+            if offline.contains(guest.node.value) {
+                await #expect(throws: ProxmoxError.self) { try await engine.config(guest, transport: .api) }
+                continue
+            }
+            let fromAPI = try await engine.config(guest, transport: .api)
+            #expect(fromFile.value == fromAPI.value, "\(guest)")
+            #expect(fromFile.family == .api && fromFile.value.digest?.count == 40)
+            // qm/pct config prints the same options (and the digest as one of them).
+            var fromCLI = try await engine.config(guest, transport: .cli).value.options
+            fromCLI["digest"] = nil
+            #expect(fromCLI == fromFile.value.options, "\(guest)")
+        }
+    }
+
+    @Test func whereTheFilesCannotBeReadPveshAnswers() async throws {
+        let runner = Runner(catRefused: true)
+        let engine = ProxmoxEngine(runner: runner)
+        let guest = try await engine.locate(vmid: try VMID(100), kind: .qemu, node: nil)
+        runner.ran.withLock { $0 = [] }
+        let config = try await engine.config(guest)
+        #expect(config.command.description == "pvesh get /nodes/pve1/qemu/100/config --output-format json")
+        #expect(runner.ran.withLock { $0 } == ["pvesh get /nodes/pve1/qemu/100/config --output-format json"])
+    }
+
+    @Test func aGuestGoneSinceTheMapIsToldByPvesh() async throws {
+        let runner = Runner(catRefused: false)
+        let engine = ProxmoxEngine(runner: runner)
+        let gone = GuestRef(kind: .qemu, vmid: try VMID(100), node: try NodeName("pve2"))
+        await #expect(throws: ProxmoxError.self) { try await engine.config(gone) }
+        #expect(runner.ran.withLock { $0 } == ["cat /etc/pve/nodes/pve2/qemu-server/100.conf", "pvesh get /nodes/pve2/qemu/100/config --output-format json"])
+        // Not a refusal of the files: the next guest's is read from its file again.
+        let there = GuestRef(kind: .qemu, vmid: try VMID(100), node: try NodeName("pve1"))
+        #expect(try await engine.config(there).command.program == "cat")
+    }
+
+    /// A file as qemu-server writes it: description comments, a pending change and deletion, the
+    /// cloud-init and snapshot sections (left out); a container's pending section and raw lxc keys.
+    @Test func theFileIsReadAsProxmoxReadsIt() throws {
+        let vm = "#web front%3A nginx\n#second line \n" + "boot: order=scsi0\ncores: 2\nmemory: 2048\nnet0: virtio=BC:24:11:00:00:01,bridge=vmbr0\n"
+            + "onboot: 1\nparent: before-upgrade\nscsi0: local-lvm:vm-101-disk-0,size=32G\n\n"
+            + "[PENDING]\ncores: 4\ndelete: onboot,!net1\n\n[special:cloudinit]\nipconfig0: ip=dhcp\n\n"
+            + "[before-upgrade]\n#old\ncores: 1\nsnaptime: 1763000000\nvmstate: local-lvm:vm-101-state-before-upgrade\n"
+        let config = try GuestConfigFile.parse(Array(vm.utf8))
+        #expect(config.options == ["description": "web front: nginx\nsecond line", "boot": "order=scsi0", "cores": "4", "memory": "2048",
+                                   "net0": "virtio=BC:24:11:00:00:01,bridge=vmbr0", "parent": "before-upgrade",
+                                   "scsi0": "local-lvm:vm-101-disk-0,size=32G"])
+        #expect(config.digest == SHA1.hex(vm))
+        let ct = "arch: amd64\r\nhostname: dns\r\nlxc.mount.entry: /a a none bind 0 0\r\nlxc.mount.entry: /b b none bind 0 0\r\n"
+            + "rootfs: local-lvm:vm-200-disk-0,size=8G\r\n[pve:pending]\r\nmemory: 1024\r\n[snap1]\r\nmemory: 256\r\n"
+        #expect(try GuestConfigFile.parse(Array(ct.utf8)).options == ["arch": "amd64", "hostname": "dns", "memory": "1024",
+            "lxc.mount.entry": "/a a none bind 0 0\n/b b none bind 0 0", "rootfs": "local-lvm:vm-200-disk-0,size=8G"])
+        for bad in ["cores 2\n", "[PENDING\ncores: 2\n", ": 2\n"] {
+            #expect(throws: ParseFailure.self, "\(bad)") { try GuestConfigFile.parse(Array(bad.utf8)) }
+        }
+        // The digest is SHA-1 (FIPS 180 test vector).
+        #expect(SHA1.hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d")
+    }
+
+    @Test func theGuardLetsExactlyConfigPathsThrough() {
+        let hostGuard = HostGuard()
+        for line in ["cat /etc/pve/nodes/pve1/qemu-server/100.conf", "timeout -k 5 60 sudo -n cat /etc/pve/nodes/pve2/lxc/200.conf"] {
+            #expect((try? hostGuard.check(line, policy: GuardPolicy())) != nil, "\(line)")
+        }
+        for line in ["cat /etc/pve/nodes/pve1/qemu-server/0100.conf", "cat /etc/pve/nodes/pve1/qemu-server/100.conf.tmp",
+                     "cat /etc/pve/nodes/../priv/authkey.key", "cat /etc/pve/nodes/pve1/qemu-server/../../../priv/token.cfg",
+                     "cat /etc/pve/nodes/pve1/openvz/100.conf", "cat /etc/pve/nodes/pve1/qemu-server/100.conf /etc/shadow",
+                     "cat /etc/pve/qemu-server/100.conf", "cat /etc/pve/nodes/pve1/qemu-server/42.conf"] {
+            #expect((try? hostGuard.check(line, policy: GuardPolicy())) == nil, "\(line)")
+        }
+        // The host's policy applies to the guest the file belongs to.
+        #expect((try? hostGuard.check("cat /etc/pve/nodes/pve1/qemu-server/100.conf", policy: GuardPolicy(vmids: ["200"]))) == nil)
+    }
+}

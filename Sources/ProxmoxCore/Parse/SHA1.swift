@@ -1,8 +1,14 @@
 /// SHA-1, for config digests: Proxmox's `digest` is the SHA-1 of the config file, 40 hex digits.
 /// (Foundation on Linux has no hash functions; this is only a change detector, not security.)
-enum SHA1 {
-    static func hex(_ text: String) -> String {
-        var message = Array(text.utf8)
+public enum SHA1 {
+    /// The digest of a text's UTF-8 bytes, as 40 lower-case hex digits.
+    public static func hex(_ text: String) -> String {
+        hex(bytes: Array(text.utf8))
+    }
+
+    /// The digest of bytes, as 40 lower-case hex digits.
+    public static func hex(bytes: [UInt8]) -> String {
+        var message = bytes
         let bitLength = UInt64(message.count) * 8
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }
