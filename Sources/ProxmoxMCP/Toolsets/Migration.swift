@@ -36,7 +36,9 @@ enum Migration {
             let guest = try await call.guest(kind)
             let to = try await destination(call, guest)
             let check = try await preconditions(call, guest, to: to)
-            let running = try await call.engine.guest(guest.vmid)?.status == "running"
+            // Proxmox's check says whether it runs (checked on the node, fresher than the resources' status);
+            // the resources only when the host has no check (containers before PVE 8.3).
+            let running = if let check { check.running } else { try await call.engine.guest(guest.vmid)?.status == "running" }
             var mode = MigrationMode(targetStorage: try call[targetStorage], bandwidthLimit: try call[bandwidth])
             switch kind {
             case .qemu:
