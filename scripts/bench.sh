@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds in release mode and runs the benchmark against a real sshd on 127.0.0.1 with the simulator
-# behind it; prints the table, writes bench.json and docs/performance.md.
+# behind it; prints the table, writes docs/performance.json (every sample) and docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -14,4 +14,4 @@ export MCP_PROXMOX_BIN_DIR
 scripts/release.sh --install-only
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product mcp-proxmox-admin
 static="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/mcp-proxmox-admin"
-"$MCP_PROXMOX_BIN_DIR/mcp-proxmox-bench" --json bench.json --markdown docs/performance.md --static-binary "$static" "$@"
+"$MCP_PROXMOX_BIN_DIR/mcp-proxmox-bench" --json docs/performance.json --markdown docs/performance.md --static-binary "$static" "$@"
