@@ -97,10 +97,13 @@ enum CloudInit {
                 }
             }
             if !dryRun && drive != nil {
-                for part in [CloudInitDump.Part.user, .network] {
-                    let dump = try await call.engine.read(CloudInitDump(guest, part), transport: try call.transport())
+                // Both parts at once: each is a qm start on the host, so one wait instead of two.
+                let transport = try call.transport(), engine = call.engine
+                async let user = engine.read(CloudInitDump(guest, .user), transport: transport)
+                async let network = engine.read(CloudInitDump(guest, .network), transport: transport)
+                for (key, dump) in [("userData", try await user), ("networkData", try await network)] {
                     commands.append(dump.command)
-                    fields[part == .user ? "userData" : "networkData"] = .string(CloudInitDump.redacted(dump.value, secrets: settings.secrets))
+                    fields[key] = .string(CloudInitDump.redacted(dump.value, secrets: settings.secrets))
                 }
             } else if drive == nil && settings.isEmpty {
                 notes.append("VM \(guest.vmid) has no cloud-init drive, so the guest reads no cloud-init data")
