@@ -162,7 +162,9 @@ import TestSupport
         /// Runs `command` (which first touches a marker file) and kills the server once it runs.
         func runAndKill(_ name: String, readOnly: Bool) async throws -> Task<CommandOutput, any Error> {
             let marker = fixture.server.directory.appendingPathComponent(name).path
-            let task = Task { try await runner.run(Command(["sh", "-c", "[ -e \(marker) ] || { touch \(marker); sleep 2; }; echo \(name)"], isReadOnly: readOnly)) }
+            // The first run waits far longer than the kill can take on a loaded machine (it is killed,
+            // never waited for); a repeat finds the marker and answers at once.
+            let task = Task { try await runner.run(Command(["sh", "-c", "[ -e \(marker) ] || { touch \(marker); sleep 15; }; echo \(name)"], isReadOnly: readOnly)) }
             // Generous: on a loaded machine the command may start seconds late; killing before it ran
             // would test nothing (it would then run whole on the restarted server).
             for _ in 0..<3000 where !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }

@@ -139,7 +139,7 @@ public enum Doctor {
     // MARK: Checks
 
     static let order = ["settings files", "host reachable", "host key", "authentication", "host guard", "pvesh, qm, pct", "pveversion",
-                        "permissions", "shell start-up"]
+                        "permissions", "cluster files", "shell start-up"]
 
     static func skipped(after name: String) -> [DoctorCheck] {
         order.drop { $0 != name }.dropFirst().map {
@@ -228,6 +228,7 @@ public enum Doctor {
                                       fix: "install or repair pve-manager on the host; with sudo, allow pveversion in the sudoers rule"))
         }
         checks.append(await permissions(run, sudo: sudo, user: connection.endpoint.user))
+        checks.append(await clusterFiles(run, prefix: prefix, user: connection.endpoint.user))
         checks.append(await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell))
         return checks
     }
@@ -241,13 +242,14 @@ public enum Doctor {
             return [DoctorCheck(name: "pvesh, qm, pct", status: .fail, detail: "pvesh get /version did not run through the guard: \(reason.prefix(200))",
                                 fix: "the guard runs pvesh from the login's PATH (with sudo: sudo -n's secure_path); check the host policy file")]
                 + ["pveversion", "permissions"].map { DoctorCheck(name: $0, status: .skip, detail: "skipped: pvesh did not run", fix: nil) }
-                + [await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell)]
+                + [await clusterFiles(run, prefix: prefix, user: nil), await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell)]
         }
         let release = document["version"]?.stringValue ?? "?"
         return [
             DoctorCheck(name: "pvesh, qm, pct", status: .pass, detail: "pvesh answers through the guard (qm and pct are not looked up: the guard runs no shell)", fix: nil),
             DoctorCheck(name: "pveversion", status: .pass, detail: "pve-manager/\(release)/\(document["repoid"]?.stringValue ?? "?") (from pvesh get /version)", fix: nil),
             DoctorCheck(name: "permissions", status: .pass, detail: prefix.isEmpty ? "pvesh runs with the key's rights" : "pvesh runs through sudo -n", fix: nil),
+            await clusterFiles(run, prefix: prefix, user: nil),
             await shellStartUp(run, slowShell: slowShell, verySlowShell: verySlowShell),
         ]
     }
@@ -267,6 +269,22 @@ public enum Doctor {
             : DoctorCheck(name: "shell start-up", status: median < max(slowShell, verySlowShell) ? .warn : .fail,
                           detail: "\(milliseconds) ms per command (median of \(times.count)), every tool call pays it",
                           fix: "the login shell does slow work for non-interactive commands: in ~/.bashrc, return early when not interactive ([ -z \"$PS1\" ] && return) before conda, pyenv, nvm and the like"))
+    }
+
+    /// Whether the guest list pmxcfs keeps (`/etc/pve/.vmlist`) can be read: then finding a guest's node
+    /// costs no Perl start; without it every lookup asks pvesh. A warning, not a failure: the tools work.
+    /// - Parameter user: the login, for the sudoers line to add (nil behind a guard, which allows the file).
+    static func clusterFiles(_ run: ([String]) async -> ExecResult?, prefix: [String], user: String?) async -> DoctorCheck {
+        if let result = await run(prefix + VMList.read.argv), result.exitStatus == 0, let guests = try? VMList.parse(result.stdout) {
+            return DoctorCheck(name: "cluster files", status: .pass,
+                               detail: "\(VMList.path) lists \(guests.count) guest\(guests.count == 1 ? "" : "s"): finding a guest's node starts no Perl", fix: nil)
+        }
+        let fix = prefix.isEmpty || user == nil
+            ? "run the server on a Proxmox VE node's login that may read /etc/pve (root, or sudo: true with the rule in docs/setup.md)"
+            : "add to /etc/sudoers.d/mcp-proxmox-admin (visudo -f): \(user!) ALL=(root) NOPASSWD: /usr/bin/cat \(VMList.path)"
+        return DoctorCheck(name: "cluster files", status: .warn,
+                           detail: "\(VMList.path) cannot be read: each guest lookup asks pvesh get /cluster/resources (one more Perl start, a few hundred ms)",
+                           fix: fix)
     }
 
     static func permissions(_ run: (([String]) async -> ExecResult?), sudo: Bool, user: String) async -> DoctorCheck {
