@@ -14,6 +14,9 @@ actor ClusterDirectory {
     /// Whether `/etc/pve/.vmlist` could not be read (no pmxcfs, no right to read it, a guard without
     /// it): then placements come from `/cluster/resources`, without trying the file again.
     private(set) var vmlistUnreadable = false
+    /// Whether guests' config files could not be read (a sudo rule or a guard that allows the guest
+    /// list but not them): then configs come from pvesh, without trying the files again.
+    private(set) var configFilesUnreadable = false
     private var members: ClusterStatusReport?
     private let lifetime: Duration
 
@@ -40,10 +43,6 @@ actor ClusterDirectory {
     func markVMListUnreadable() {
         vmlistUnreadable = true
     }
-
-    /// Whether guests' config files could not be read (a sudo rule or a guard that allows the guest
-    /// list but not them): then configs come from pvesh, without trying the files again.
-    private(set) var configFilesUnreadable = false
 
     func markConfigFilesUnreadable() {
         configFilesUnreadable = true
