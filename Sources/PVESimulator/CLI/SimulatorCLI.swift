@@ -49,9 +49,8 @@ public enum SimulatorCLI {
         let text: String? = try store.read { cluster in
             if path == VMList.path { return ClusterFileViews.vmlist(cluster) }
             guard let wanted = GuestConfigFile.guest(atPath: path),
-                  let guest = cluster.guests.first(where: { $0.vmid == wanted.vmid.value && $0.kind == wanted.kind && $0.node == wanted.node.value })
-            else { return nil }
-            return ClusterFileViews.guestConfig(guest)
+                  let index = try? GuestOperations.locate(cluster, wanted.vmid.value, wanted.kind, on: wanted.node.value) else { return nil }
+            return ClusterFileViews.guestConfig(cluster.guests[index])
         }
         guard let text else {
             return CommandOutput(stdout: [], stderr: Array("cat: \(path): No such file or directory\n".utf8), exitStatus: 1)

@@ -9,7 +9,7 @@ enum GuestOperations {
 
     /// Where Proxmox keeps a guest's config, relative to /etc/pve.
     static func configPath(_ kind: GuestKind, node: String, vmid: Int) -> String {
-        "nodes/\(node)/\(kind == .qemu ? "qemu-server" : "lxc")/\(vmid).conf"
+        GuestConfigFile.relativePath(kind, node: node, vmid: vmid)
     }
 
     /// The guest `vmid` of `kind` on `node`, as Proxmox's `load_config` finds it.

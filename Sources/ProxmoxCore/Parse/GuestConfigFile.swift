@@ -6,7 +6,12 @@ import Foundation
 public enum GuestConfigFile {
     /// Where the config of `guest` is.
     public static func path(_ guest: GuestRef) -> String {
-        "/etc/pve/nodes/\(guest.node)/\(guest.kind == .qemu ? "qemu-server" : "lxc")/\(guest.vmid).conf"
+        "/etc/pve/" + relativePath(guest.kind, node: guest.node.value, vmid: guest.vmid.value)
+    }
+
+    /// The same under /etc/pve, `nodes/{node}/qemu-server|lxc/{vmid}.conf`, as Proxmox's messages name it.
+    public static func relativePath(_ kind: GuestKind, node: String, vmid: Int) -> String {
+        "nodes/\(node)/\(kind == .qemu ? "qemu-server" : "lxc")/\(vmid).conf"
     }
 
     /// The read of that file.

@@ -279,9 +279,11 @@ public enum Doctor {
             return DoctorCheck(name: "cluster files", status: .pass,
                                detail: "\(VMList.path) lists \(guests.count) guest\(guests.count == 1 ? "" : "s"): finding a guest's node starts no Perl", fix: nil)
         }
-        let fix = prefix.isEmpty || user == nil
-            ? "run the server on a Proxmox VE node's login that may read /etc/pve (root, or sudo: true with the rule in docs/setup.md)"
-            : "add to /etc/sudoers.d/mcp-proxmox-admin (visudo -f): \(user!) ALL=(root) NOPASSWD: /usr/bin/cat \(VMList.path)"
+        let fix = if let user, !prefix.isEmpty {
+            "add to /etc/sudoers.d/mcp-proxmox-admin (visudo -f): \(user) ALL=(root) NOPASSWD: /usr/bin/cat \(VMList.path)"
+        } else {
+            "run the server on a Proxmox VE node's login that may read /etc/pve (root, or sudo: true with the rule in docs/setup.md)"
+        }
         return DoctorCheck(name: "cluster files", status: .warn,
                            detail: "\(VMList.path) cannot be read: each guest lookup asks pvesh get /cluster/resources (one more Perl start, a few hundred ms)",
                            fix: fix)
