@@ -213,6 +213,50 @@ func text(_ result: CallTool.Result) -> String {
         #expect(result.stdout.contains("102  win-test  stopped  on pve2"))
     }
 
+    /// Tool calls are answered by the transport itself (DirectRequests), from the line as sent:
+    /// exact JSON-RPC errors for a broken call, numbers read as the SDK reads them (`100.0` is an
+    /// integer, `1.5` is not), a `data:` string kept as text, and no answer for a cancelled call.
+    @Test func toolCallsAreReadFromTheLineAsSent() throws {
+        let call = { (id: String, params: String) in #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":\#(params)}"# }
+        let requests = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            call(#""a""#, "{}"),
+            call("2", #"{"name":"proxmox_vm_list","arguments":[1]}"#),
+            call("3", #"{"name":"proxmox_vm_snapshot_create","arguments":{"vmid":100.0,"snapshot":"s9","description":"data:text/plain;base64,SGk=","dryRun":true}}"#),
+            call("4", #"{"name":"proxmox_vm_start","arguments":{"vmid":100.5}}"#),
+            call("5", #"{"name":"nope"}"#),
+            call("6", #"{"name":"proxmox_vm_start","arguments":{"vmid":102,"transport":"api"}}"#),
+            #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":6,"reason":"changed my mind"}}"#,
+            #"{"jsonrpc":"2.0","id":7,"method":"ping"}"#,
+        ]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
+        try (requests.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PROXMOX_") && !$0.key.hasPrefix("PVE_SIM_") }
+        environment["PVE_SIM_FAULTS"] = #"{"slowTasks": {"qmstart:102": 60}}"#
+        let binary = try Paths.binary("mcp-proxmox-admin")
+        let result = try Subprocess.run("/bin/sh", ["-c", "exec \"$0\" serve --simulator < \"$1\"", binary, file.path], environment: environment)
+        var answers: [String: [String: Any]] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            answers["\(object["id"] ?? "none")"] = object
+        }
+        #expect(Set(answers.keys) == ["1", "a", "2", "3", "4", "5", "7"], "the cancelled call 6 gets no answer: \(answers.keys)")
+        func error(_ id: String) -> [String: Any]? { answers[id]?["error"] as? [String: Any] }
+        #expect(error("a")?["code"] as? Int == -32602)
+        #expect(error("a")?["message"] as? String == "Invalid params: tools/call needs name, the tool's name as a string")
+        #expect(error("2")?["message"] as? String == "Invalid params: tools/call: arguments must be an object")
+        #expect(error("5")?["message"] as? String == "Invalid params: unknown tool 'nope'")
+        let snapshot = (answers["3"]?["result"] as? [String: Any])?["structuredContent"] as? [String: Any]
+        #expect(snapshot?["commands"] as? [String] == ["qm snapshot 100 s9 --description 'data:text/plain;base64,SGk='"])
+        #expect(snapshot?["vmid"] as? Int == 100)
+        let refused = answers["4"]?["result"] as? [String: Any]
+        #expect(refused?["isError"] as? Bool == true)
+        let details = (refused?["_meta"] as? [String: Any])?["mcp-proxmox-admin/error"] as? [String: Any]
+        #expect(details?["reason"] as? String == "invalid_argument")
+        #expect(details?["field"] as? String == "vmid")
+    }
+
     @Test func recordThenReplay() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Logging
 import MCP
@@ -65,6 +66,12 @@ public enum ProxmoxMCPServer {
         await server.withMethodHandler(CallTool.self) { parameters in
             try await handle(parameters, server: server, client: client, fleet: fleet, logger: logger)
         }
+        // Over our own transport, tool calls skip the SDK's typed round trip (DirectRequests).
+        if let lines = transport as? LineTransport {
+            await lines.answer(CallTool.name) { id, parameters in
+                await answer(id, parameters, server: server, client: client, fleet: fleet, logger: logger)
+            }
+        }
         await ResourceCatalog.register(on: server, fleet: fleet)
         await PromptCatalog.register(on: server, environment: environment)
         await Completions.register(on: server, fleet: fleet)
@@ -77,6 +84,34 @@ public enum ProxmoxMCPServer {
             client.record(capabilities)
         }
         return server
+    }
+
+    /// A `tools/call` request taken by the transport: its parameters read from the parsed line, the
+    /// same handling as through the SDK, and the response encoded once.
+    static func answer(_ id: ID, _ parameters: [String: Value], server: Server, client: ClientProfile, fleet: Fleet,
+                       logger: Logger) async -> Data {
+        do {
+            guard let name = parameters["name"]?.stringValue else {
+                throw MCPError.invalidParams("tools/call needs name, the tool's name as a string")
+            }
+            let arguments = parameters["arguments"]
+            guard arguments == nil || arguments == .null || arguments?.objectValue != nil else {
+                throw MCPError.invalidParams("tools/call: arguments must be an object")
+            }
+            let fields = parameters["_meta"]?.objectValue
+            let token: ProgressToken? = switch fields?["progressToken"] {
+            case let .string(text)?: .string(text)
+            case let .int(number)?: .integer(number)
+            default: nil
+            }
+            let meta = fields.map { Metadata(progressToken: token, additionalFields: $0) }
+            let call = CallTool.Parameters(name: name, arguments: arguments?.objectValue, meta: meta)
+            let result = try await handle(call, server: server, client: client, fleet: fleet, logger: logger)
+            return DirectRequests.encode(Response<CallTool>(id: id, result: result))
+        } catch {
+            let failure = error as? MCPError ?? .internalError("\(error)")
+            return DirectRequests.encode(Response<CallTool>(id: id, error: failure))
+        }
     }
 
     /// A `tools/call` request: the tool, run with what the client offers (progress, elicitation).

@@ -20,6 +20,8 @@ public actor LineTransport: Transport {
     /// Ids of requests read but not yet answered, so that end of input can wait for the answers
     /// (`echo '{...}' | mcp-proxmox-admin` must still print its result).
     private let unanswered = UnansweredRequests()
+    /// Requests answered here rather than by the SDK (`tools/call`, registered by the server).
+    private let direct = DirectRequests()
 
     /// The largest message accepted; a longer line is dropped (and logged) instead of exhausting memory.
     public static let maximumMessageSize = 64 * 1024 * 1024
@@ -38,11 +40,18 @@ public actor LineTransport: Transport {
     public func connect() async throws {
         guard !reading else { return }
         reading = true
-        let thread = Thread { [input, continuation, logger, unanswered, writer] in
-            Self.readLines(from: input, into: continuation, unanswered: unanswered, writer: writer, logger: logger)
+        let thread = Thread { [input, continuation, logger, unanswered, writer, direct] in
+            Self.readLines(from: input, into: continuation, unanswered: unanswered, direct: direct, writer: writer, logger: logger)
         }
         thread.name = "mcp stdin"
         thread.start()
+    }
+
+    /// Answers requests for `method` with `handler` instead of passing them to the SDK's `Server`;
+    /// the handler gets the request's id and parameters and returns the encoded response.
+    /// Register before `connect()`.
+    func answer(_ method: String, with handler: @escaping DirectRequests.Handler) {
+        direct.register(method, handler)
     }
 
     public func disconnect() async {
@@ -69,12 +78,13 @@ public actor LineTransport: Transport {
     /// Reads until EOF, yielding each non-empty line.
     private static func readLines(from descriptor: Int32,
                                   into continuation: AsyncThrowingStream<Data, any Error>.Continuation,
-                                  unanswered: UnansweredRequests, writer: LineWriter, logger: Logger) {
+                                  unanswered: UnansweredRequests, direct: DirectRequests, writer: LineWriter,
+                                  logger: Logger) {
         func deliver(_ message: Data) {
             switch MessageScreen.screen(message) {
             case let .pass(parsed):
                 unanswered.noteReceived(parsed)
-                continuation.yield(message)
+                if !direct.take(parsed, writer: writer, unanswered: unanswered) { continuation.yield(message) }
             case let .reject(answer):
                 logger.notice("refused a malformed MCP message (\(message.count) bytes)")
                 if let answer { try? writer.write(answer) }
@@ -160,22 +170,28 @@ final class UnansweredRequests: Sendable {
 
     /// Records the id of a request (a message with `method` and `id`), from the screen's parse of it.
     func noteReceived(_ object: [String: Any]) {
-        guard object["method"] != nil, let id = Self.id(object) else { return }
+        guard object["method"] != nil, let id = Self.key(object["id"]) else { return }
         ids.withLock { _ = $0.insert(id) }
     }
 
     /// Forgets the id of a response (a message with `id` and `result` or `error`).
     func noteSent(_ message: Data) {
-        guard let object = Self.object(message), object["method"] == nil, let id = Self.id(object) else { return }
-        ids.withLock { _ = $0.remove(id) }
+        guard let object = Self.object(message), object["method"] == nil, let id = Self.key(object["id"]) else { return }
+        noteAnswered(id)
+    }
+
+    /// Forgets a request answered (or cancelled) outside the SDK, by its ``key(_:)``.
+    func noteAnswered(_ key: String) {
+        ids.withLock { _ = $0.remove(key) }
     }
 
     private static func object(_ message: Data) -> [String: Any]? {
         (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
     }
 
-    private static func id(_ object: [String: Any]) -> String? {
-        switch object["id"] {
+    /// A JSON-RPC id as one string, its type kept apart (`"1"` and `1` are different ids).
+    static func key(_ id: Any?) -> String? {
+        switch id {
         case let text as String: "s:" + text
         case let number as NSNumber: "n:" + number.stringValue
         default: nil

@@ -52,7 +52,7 @@ enum MessageScreen {
     static func validID(_ value: Any?) -> Any? {
         switch value {
         case let text as String: return text
-        case let number as NSNumber where !isBoolean(number) && number.doubleValue.rounded() == number.doubleValue:
+        case let number as NSNumber where !JSONNumber.isBoolean(number) && number.doubleValue.rounded() == number.doubleValue:
             return number.int64Value
         default: return nil
         }
@@ -62,9 +62,4 @@ enum MessageScreen {
         let object: [String: Any] = ["jsonrpc": "2.0", "id": id ?? NSNull(), "error": ["code": code, "message": message]]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
-}
-
-/// Whether Foundation decoded this number from `true`/`false` (a `char`), not from a JSON number.
-private func isBoolean(_ number: NSNumber) -> Bool {
-    String(cString: number.objCType) == "c"
 }
