@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "mcp-proxmox-admin",
             dependencies: [
-                "ProxmoxMCP",
+                "ProxmoxMCP", "SSHClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,6 +9,14 @@
 #include <malloc.h>
 #endif
 
+int pmx_fix_mmap_threshold(int bytes) {
+#ifdef __GLIBC__
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    return 0;
+#endif
+}
+
 int pmx_release_free_memory(void) {
 #ifdef __GLIBC__
     return malloc_trim(0);

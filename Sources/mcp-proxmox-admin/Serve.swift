@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ProxmoxMCP
+import SSHClient
 
 /// `serve`: MCP over stdio, against the configured host, the simulator, or a recording.
 struct Serve: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var source: SourceOptions
 
     func run() async throws {
+        ProcessMemory.keepLargeBlocksApart()
         let setup = try source.setup()
         let logger = Logger(label: "mcp-proxmox-admin")
         let transport = LineTransport()

@@ -43,6 +43,9 @@ const char *pmx_libssh2_version(void);
 /// malloc_trim(0) where glibc has it (gives freed heap memory back to the system); 0 elsewhere.
 int pmx_release_free_memory(void);
 
+/// Sets glibc's mmap threshold (M_MMAP_THRESHOLD), which also turns off its dynamic growth.
+int pmx_fix_mmap_threshold(int bytes);
+
 /// poll(2) POLLRDHUP (peer closed its end), which glibc shows only with _GNU_SOURCE.
 #define PMX_POLLRDHUP 0x2000
 
