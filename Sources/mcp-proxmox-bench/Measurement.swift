@@ -63,13 +63,25 @@ struct Measurement: Codable {
             ## On the targets
 
             - **Tool-call overhead** (≤ 0.5 ms): the engine costs nothing measurable (`engine.listNodes` in-process
-              equals the raw exec); what remains is the MCP side of the server process: the SDK's per-request task
-              and JSON, structured-content encoding, and thread hops from the stdin reader to the SDK, to the SSH
-              loop thread and back. Measured paired (a raw exec and a tool call back to back) it is about 1.5 ms on
-              this 2-core machine, also busy with sshd and pve-sim. Profiled with `perf` on `serve --simulator`:
-              the largest cost was MCP `Value`'s Decodable, which compiles and runs a regular expression on every
-              string it decodes (data-URL detection in swift-sdk 0.12.1); structured results no longer go through
-              it (about 0.2 ms saved per call), but the SDK still does it for every string in a request's arguments.
+              equals the raw exec); what remains is the MCP side of the server process. Profiled with `perf` on
+              `serve --simulator`, the largest cost was MCP `Value`'s Decodable, which compiles and runs a regular
+              expression on every string it decodes (data-URL detection in swift-sdk 0.12.1), then the SDK's
+              per-request task and the encoding of the result twice over. `tools/call` is now answered by the
+              project's own transport (`DirectRequests`): the arguments are read from the line with JSONSerialization,
+              the result is encoded once, and a `notifications/cancelled` ends the call there; every other method
+              still goes through the SDK's `Server`. The overhead went from about 1 ms to about 0.4 ms.
+            - **Proxmox tool starts per call** (reads ≤ 1, waiting changes ≤ 2; warm, in remote-commands.md): met by
+              the guest, snapshot, config, node, storage, task, disk and guest-exec tools. The others need another
+              endpoint that has no Perl-free source, and ask at once where they can: `proxmox_cluster_status` (each
+              online node's version, which `/cluster/status` and `/etc/pve/.members` lack), `proxmox_backup_list`
+              (the storage list, then every storage's content), `proxmox_vm_agent_info` (four agent commands),
+              `proxmox_node_evacuation_plan` (every guest's migration check), `proxmox_fleet_overview` (three reads
+              per cluster), `proxmox_api_get` and `proxmox_api_call` (`/version`, as the simulator has no pve-docs
+              `apidoc.js` to read the schema's version from), `proxmox_vm_cloudinit` (its user and network dumps); and
+              changes with a read before or after them: migrations (the precondition check, which refuses local disks
+              and resources plainly before anything moves), backup delete and restore (the archive in its storage's
+              listing: not found and protected refused before anything runs), backup create (each new archive's exact
+              size from the listing). Missed for these; a shortcut is taken only where it returns the same typed result.
             - **16 concurrent calls within 1.5× of one**: missed here, because the simulated host is CPU-bound: each
               pve-sim run is about 11 ms of CPU and this machine has 2 cores, so 16 of them need about 8× the CPU of
               one. Channels in flight are also capped at 8 (below sshd's MaxSessions of 10), so 16 calls are two
@@ -109,9 +121,11 @@ struct Measurement: Codable {
               paging and encoding count, the JSON-RPC encoding of the result included) against ≤ 50 ms. The listing is
               read row by row (`JSONValue.parseRecords`: no dictionary per row) and typed in one pass per row; the rows
               "of which" split the time. The RSS rows are of a server listing them over SSH (the guests live in the
-              pve-sim state file behind sshd); after a call whose commands printed over 1 MiB the server gives freed
-              memory back (`malloc_trim`), yet it stays 8 to 17 MB above where it started (by machine and run), against
-              the target of 5 MB: missed.
+              pve-sim state file behind sshd). After a call whose commands printed over 1 MiB the server gives freed
+              memory back (`malloc_trim`), and `serve` fixes glibc's mmap threshold at 256 KiB (unless the user set
+              one): by default glibc raises it to the size of each large block freed, so after the first 3 MB answer
+              such buffers came from the heap and fragmented it, and RSS stayed 6.5 to 17 MB above where it started;
+              with the threshold fixed, 2.7 to 2.9 MB (three runs of `mcp-proxmox-bench --fleet-only`).
             - **Fleet**: the overview of ten simulated clusters under the host-cost model (three reads per cluster, all
               at once) against the slowest cluster alone (≤ 1.5×); three clusters on one host share one connection pool,
               so 48 concurrent calls over them open at most `sshConnections` connections.

@@ -10,6 +10,11 @@ public struct TaskReport: Codable, Hashable, Sendable {
     public var log: [String]
     /// Whether the call waited for the task.
     public var waited: Bool
+    /// The whole log, when the wait read all of it, from its first line to the one it ends with (a
+    /// backup's result is parsed from it, without reading it again); not part of the result.
+    public var wholeLog: [String]? = nil
+
+    enum CodingKeys: String, CodingKey { case upid, status, exitstatus, log, waited }
 
     public var succeeded: Bool {
         guard status == "stopped", let exitstatus else { return false }

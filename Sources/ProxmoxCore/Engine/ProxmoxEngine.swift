@@ -333,7 +333,8 @@ public struct ProxmoxEngine: Sendable {
             firstRead = [logCommand]
             try await follower.finishChecked(self)
             if let exit = follower.endLine.flatMap(TaskLogFollower.exitStatus(endLine:)) {
-                let report = TaskReport(upid: upid.description, status: "stopped", exitstatus: exit, log: Self.tail(follower.tail), waited: true)
+                let report = TaskReport(upid: upid.description, status: "stopped", exitstatus: exit, log: Self.tail(follower.tail), waited: true,
+                                        wholeLog: follower.wholeLog)
                 return (report, [logCommand])
             }
         }
@@ -352,7 +353,7 @@ public struct ProxmoxEngine: Sendable {
         let logCommand = follower.nextRead.apiCommand
         await follower.finish(self)
         let report = TaskReport(upid: upid.description, status: status.status, exitstatus: status.exitstatus,
-                                log: Self.tail(follower.tail), waited: true)
+                                log: Self.tail(follower.tail), waited: true, wholeLog: follower.wholeLog)
         return (report, firstRead + [statusCommand, logCommand])
     }
 

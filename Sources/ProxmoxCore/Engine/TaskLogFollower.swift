@@ -9,6 +9,8 @@ struct TaskLogFollower {
     private(set) var tail: [String] = []
     /// The very last line read (the tail drops empty ones later).
     private(set) var lastLine: String?
+    /// Every line read, in order (each read starts where the last one that came back ended).
+    private(set) var lines: [String] = []
 
     init(_ upid: UPID) { self.upid = upid }
 
@@ -23,10 +25,7 @@ struct TaskLogFollower {
     @discardableResult
     mutating func advance(_ engine: ProxmoxEngine) async -> Int {
         guard let lines = try? await engine.read(nextRead, transport: .api).value, let last = lines.last else { return 0 }
-        read = last.n
-        progress.consume(lines.map(\.t))
-        tail = Array((tail + lines.map(\.t)).suffix(10))
-        lastLine = last.t
+        take(lines, last)
         return lines.count
     }
 
@@ -45,13 +44,22 @@ struct TaskLogFollower {
         while true {
             let lines = try await engine.read(nextRead, transport: .api).value
             guard let last = lines.last else { return }
-            read = last.n
-            progress.consume(lines.map(\.t))
-            tail = Array((tail + lines.map(\.t)).suffix(10))
-            lastLine = last.t
+            take(lines, last)
             if lines.count < Self.page { return }
         }
     }
+
+    private mutating func take(_ page: [TaskLogLine], _ last: TaskLogLine) {
+        read = last.n
+        let texts = page.map(\.t)
+        progress.consume(texts)
+        tail = Array((tail + texts).suffix(10))
+        lines += texts
+        lastLine = last.t
+    }
+
+    /// The whole log, once it has been read to the line a finished task ends with.
+    var wholeLog: [String]? { endLine == nil ? nil : lines }
 
     /// The last line read, when it is the line a finished task ends with.
     var endLine: String? { lastLine.flatMap { $0.hasPrefix("TASK ") ? $0 : nil } }

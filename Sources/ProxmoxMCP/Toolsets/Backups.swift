@@ -121,9 +121,11 @@ enum Backups {
         return backups
     }
 
-    /// The whole log of a job: printed by vzdump (in the foreground), or read from its task.
+    /// The whole log of a job: printed by vzdump (in the foreground), or as the wait read it, or
+    /// read from its task.
     static func jobLog(_ execution: Execution, _ call: ToolCall) async throws -> [String] {
         if execution.family == .cli { return (execution.output?.stdoutText ?? "").split(separator: "\n").map(String.init) }
+        if let whole = execution.task?.wholeLog { return whole }
         guard let text = execution.task?.upid, let upid = try? UPID(parsing: text) else { return [] }
         return try await call.engine.taskLog(upid).value
     }

@@ -32,7 +32,7 @@ enum Disks {
     static func target(_ call: ToolCall) async throws -> (GuestRef, DiskKey, GuestDisk?, GuestConfig) {
         let guest = try await call.engine.locate(vmid: try call[vmid])
         let key = try DiskKey(try call[disk], kind: guest.kind)
-        let config = try await call.engine.config(guest, transport: .api).value
+        let config = try await call.engine.config(guest, transport: .auto).value
         let disks = GuestDisk.disks(of: config)
         return (guest, key, disks.first { $0.key == key.value }, config)
     }
@@ -62,7 +62,7 @@ enum Disks {
             var output = try await call.perform(DiskResize(guest, disk: key, size: size), guest: guest, action: "resize disk",
                                                 fields: ["disk": .string(key.value), "sizeBefore": found.size.map { .string($0) } ?? .null])
             if output.structured.objectValue?["dryRun"] == false,
-               let after = try? await call.engine.config(guest, transport: .api).value,
+               let after = try? await call.engine.config(guest, transport: .auto).value,
                let grown = GuestDisk.disks(of: after).first(where: { $0.key == key.value })?.size, case var .object(fields) = output.structured {
                 fields["sizeAfter"] = .string(grown)
                 output.structured = .object(fields)

@@ -116,7 +116,7 @@ enum Guests {
             let summary = try await call.engine.guest(guest.vmid)
             let snapshots = (try? await call.engine.snapshots(guest, transport: .api).value.filter { !$0.current }.count) ?? 0
             let name = summary?.name.map { " (\($0))" } ?? ""
-            let disks = ((try? await call.engine.config(guest, transport: .api).value).map(GuestDisk.disks(of:)) ?? []).map(\.line)
+            let disks = ((try? await call.engine.config(guest, transport: .auto).value).map(GuestDisk.disks(of:)) ?? []).map(\.line)
             let lost = disks.isEmpty ? "Its disks" : "Its disks (\(disks.joined(separator: ", ")))"
             return ConfirmationText(
                 what: "deleting \(guest.kind.noun) \(guest.vmid) on \(guest.node)",

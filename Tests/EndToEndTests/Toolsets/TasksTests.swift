@@ -123,7 +123,8 @@ enum TaskStates {
 }
 
 /// The wait's shortcut: a finished task's log ends with its status line, so one log read settles
-/// it; the result is the same as the long way (status polls, then the log).
+/// it; the result is the same as the long way (status polls, then the log), and so is the whole log
+/// it keeps.
 @Suite struct TaskWaitShortcutTests {
     @Test func oneLogReadReturnsWhatStatusAndLogReturn() async throws {
         let store = StateStore()
@@ -143,6 +144,8 @@ enum TaskStates {
             #expect(short == long, "\(upid)")
             #expect(shortCommands.map(\.description) == ["pvesh get /nodes/\(upid.node)/tasks/\(upid)/log --start 0 --limit 1000 --output-format json"])
             #expect(longCommands.count == 2)
+            // The whole log the wait read is the log a full read returns (a backup's result is parsed from it).
+            #expect(short.wholeLog == (try await engine.taskLog(upid).value), "\(upid)")
         }
         let backup = try await engine.waitForTask(upids[0], timeout: .seconds(10)).0
         #expect(backup.status == "stopped" && backup.exitstatus == "job errors" && backup.log.last == "TASK ERROR: job errors")
@@ -155,7 +158,7 @@ enum TaskStates {
         let (short, shortCommands) = try await engine.waitForTask(upid, timeout: .milliseconds(300))
         let (long, _) = try await engine.waitForTask(upid, timeout: .milliseconds(300), logFirst: false)
         #expect(short == long)
-        #expect(short.status == "running" && short.exitstatus == nil)
+        #expect(short.status == "running" && short.exitstatus == nil && short.wholeLog == nil)
         #expect(shortCommands.map(\.description) == ["pvesh get /nodes/pve1/tasks/\(upid)/log --start 0 --limit 1000 --output-format json",
                                                        "pvesh get /nodes/pve1/tasks/\(upid)/status --output-format json",
                                                        "pvesh get /nodes/pve1/tasks/\(upid)/log --start 1 --limit 1000 --output-format json"])
