@@ -71,13 +71,13 @@ struct Measurement: Codable {
               the result is encoded once, and a `notifications/cancelled` ends the call there; every other method
               still goes through the SDK's `Server`. The overhead went from about 1 ms to about 0.4 ms.
             - **Proxmox tool starts per call** (reads ≤ 1, waiting changes ≤ 2; warm, in remote-commands.md): met by
-              the guest, snapshot, config, node, storage, task, disk and guest-exec tools. The others need another
-              endpoint that has no Perl-free source, and ask at once where they can: `proxmox_cluster_status` (each
-              online node's version, which `/cluster/status` and `/etc/pve/.members` lack), `proxmox_backup_list`
-              (the storage list, then every storage's content), `proxmox_vm_agent_info` (four agent commands),
-              `proxmox_node_evacuation_plan` (every guest's migration check), `proxmox_fleet_overview` (three reads
-              per cluster), `proxmox_api_get` and `proxmox_api_call` (`/version`, as the simulator has no pve-docs
-              `apidoc.js` to read the schema's version from), `proxmox_vm_cloudinit` (its user and network dumps); and
+              the guest, snapshot, config, node, storage, task, disk, guest-exec and API tools (the schema is read once
+              per server). The others need another endpoint that has no Perl-free source, and ask at once where they
+              can: `proxmox_cluster_status` (each online node's version, which `/cluster/status` and
+              `/etc/pve/.members` lack), `proxmox_backup_list` (the storage list, then every storage's content),
+              `proxmox_vm_agent_info` (four agent commands), `proxmox_node_evacuation_plan` (every guest's migration
+              check), `proxmox_fleet_overview` (three reads per cluster), `proxmox_vm_cloudinit` (its user and network
+              dumps); and
               changes with a read before or after them: migrations (the precondition check, which refuses local disks
               and resources plainly before anything moves), backup delete and restore (the archive in its storage's
               listing: not found and protected refused before anything runs), backup create (each new archive's exact

@@ -64,6 +64,8 @@ import TestSupport
                                               guestExec: ["df", "uptime", "systemctl"])
             if warm {
                 _ = await callQuietly("proxmox_vm_config_get", ["vmid": 100, "transport": "cli"], environment)
+                // The API schema is looked up once per server, on its first use.
+                _ = await callQuietly("proxmox_api_describe", ["path": "/version"], environment)
                 if expire { await engine.forgetGuestMap() }
                 counting.count.withLock { $0 = Tally() }
             }
@@ -81,11 +83,11 @@ import TestSupport
             "(a change runs, and is confirmed where it asks). Each cell is remote commands, with the Proxmox tool starts",
             "among them in brackets when some are not one (a `cat` of a file pmxcfs or pve-docs keeps: a few ms, no Perl);",
             "on a real host every start of pvesh, qm, pct or vzdump loads Perl and the PVE modules, a few hundred ms.",
-            "*warm* is the same call again in the same server, with the guest→node map and the cluster membership cached",
-            "(as in a long-running session); *expired*: membership cached, the guest→node map older than its 5 s lifetime",
-            "(as between an assistant's calls); *cold* is the first call of a fresh server. The simulator serves the guest list",
-            "`/etc/pve/.vmlist` and the guests' config files, but not pve-docs' `apidoc.js`, so the API tools also read `/version` (one more Perl start",
-            "than on a host with pve-docs installed). Modelled wall time: warm Proxmox tool starts × 300 ms (the host-cost",
+            "*warm* is the same call again in the same server, with the guest→node map, the cluster membership and the API",
+            "schema cached (as in a long-running session); *expired*: membership and schema cached, the guest→node map older",
+            "than its 5 s lifetime (as between an assistant's calls); *cold* is the first call of a fresh server. The simulator",
+            "serves the guest list `/etc/pve/.vmlist` and the guests' config files, but not pve-docs' `apidoc.js`, so a cold API",
+            "tool also reads `/version` to choose the embedded schema (one more Perl start than on a host with pve-docs installed). Modelled wall time: warm Proxmox tool starts × 300 ms (the host-cost",
             "model), each run one after another; but some tools ask at once, so their wait is shorter: cluster status (the",
             "nodes' versions after the membership: two waits), agent info (three questions after the interfaces: two), backup",
             "list (every storage's content after the storage list: two), cloud-init (its user and network data at once),",
