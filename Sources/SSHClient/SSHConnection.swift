@@ -13,18 +13,28 @@ private let libssh2Initialised: Int32 = libssh2_init(0)
 /// libssh2 sessions are not thread-safe and block in places, so each connection is driven by a
 /// thread of its own that never touches Swift's shared executor; callers talk to it through
 /// ``execute(_:timeout:)``, which is `async` and `Sendable`. The connection is opened lazily on the
-/// first command and again after it broke.
+/// first command and again after it broke. Its thread, and libssh2 with the crypto library behind
+/// it, start with that first command too: a server that is never asked anything holds neither
+/// (about 1.5 MB of touched pages of libcrypto alone).
 public final class SSHConnection: Sendable {
     /// Where this connection goes.
     public let endpoint: SSHEndpoint
     private let inbox: Inbox
     private let wakePipe: (read: Int32, write: Int32)
+    private let loop: Mutex<LoopState>
+
+    /// The connection's thread: not yet started (it then owns nothing but the loop's settings),
+    /// running, or never to run because the connection was closed first.
+    private enum LoopState {
+        case waiting(SessionLoop)
+        case started
+        case closedUnused
+    }
 
     /// - Parameters:
     ///   - maxChannels: channels in flight at once; more commands wait in a FIFO queue. Kept below
     ///     sshd's default `MaxSessions` (10).
     public init(endpoint: SSHEndpoint, maxChannels: Int = 8, logger: Logger = Logger(label: "ssh")) {
-        _ = libssh2Initialised
         self.endpoint = endpoint
         inbox = Inbox()
         var descriptors: [Int32] = [0, 0]
@@ -36,9 +46,28 @@ public final class SSHConnection: Sendable {
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         }
         wakePipe = (descriptors[0], descriptors[1])
-        let loop = SessionLoop(endpoint: endpoint, maxChannels: maxChannels, inbox: inbox,
-                               wakeDescriptor: descriptors[0], logger: logger)
-        let thread = Thread { loop.run() }
+        loop = Mutex(.waiting(SessionLoop(endpoint: endpoint, maxChannels: maxChannels, inbox: inbox,
+                                          wakeDescriptor: descriptors[0], logger: logger)))
+    }
+
+    /// Whether the connection's thread has started (with the first command or tunnel).
+    public var hasStarted: Bool {
+        loop.withLock { state in
+            if case .started = state { return true }
+            return false
+        }
+    }
+
+    /// Starts the connection's thread on first use.
+    private func startLoop() {
+        let waiting = loop.withLock { state -> SessionLoop? in
+            guard case let .waiting(loop) = state else { return nil }
+            state = .started
+            return loop
+        }
+        guard let waiting else { return }
+        _ = libssh2Initialised
+        let thread = Thread { waiting.run() }
         thread.name = "ssh \(endpoint.host):\(endpoint.port)"
         thread.start()
     }
@@ -55,7 +84,8 @@ public final class SSHConnection: Sendable {
     /// process may still be running), and ``SSHError/connectionLost(endpoint:reason:)`` when the
     /// connection broke while it ran (its effect is then unknown).
     public func execute(_ commandLine: String, timeout: Duration) async throws -> ExecResult {
-        try await withCheckedThrowingContinuation { continuation in
+        startLoop()
+        return try await withCheckedThrowingContinuation { continuation in
             let now = ContinuousClock.now
             let request = ExecRequest(commandLine: commandLine, started: now, deadline: now + timeout,
                                       timeout: timeout, continuation: continuation)
@@ -86,6 +116,7 @@ public final class SSHConnection: Sendable {
         }
         _ = fcntl(pair[1], F_SETFL, fcntl(pair[1], F_GETFL) | O_NONBLOCK)
         let request = TunnelRequest(host: host, port: port, local: pair[1])
+        startLoop()
         let accepted = inbox.state.withLock { inbox -> Bool in
             guard !inbox.closed else { return false }
             inbox.tunnels.append(request)
@@ -120,6 +151,17 @@ public final class SSHConnection: Sendable {
         let first = inbox.state.withLock { inbox -> Bool in
             defer { inbox.closed = true }
             return !inbox.closed
+        }
+        let unused = loop.withLock { state -> Bool in
+            guard case .waiting = state else { return false }
+            state = .closedUnused
+            return true
+        }
+        if unused {
+            // No thread ever ran: nothing to tear down, and the read end is not the loop's to close.
+            Glibc.close(wakePipe.read)
+            inbox.finished.signal()
+            return
         }
         if first { wake() }
         _ = inbox.finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))

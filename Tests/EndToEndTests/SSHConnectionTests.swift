@@ -49,6 +49,29 @@ import TestSupport
         #expect(seen.first?.hasPrefix("127.0.0.1 ") == true)
     }
 
+    @Test func aConnectionStartsWithItsFirstCommandAndAnUnusedOneClosesAtOnce() async throws {
+        let fixture = try SSHFixture()
+        let unused = fixture.connection()
+        #expect(!unused.hasStarted)
+        // Closing one that never ran has no thread to wait for (the wait would last its 5 s timeout).
+        let started = ContinuousClock.now
+        unused.close()
+        #expect(ContinuousClock.now - started < .seconds(4))
+        await #expect(throws: SSHError.closed) {
+            try await unused.execute("true", timeout: .seconds(5))
+        }
+        #expect(!unused.hasStarted)
+        let used = fixture.connection()
+        #expect(!used.hasStarted)
+        let result = try await used.execute("echo up", timeout: .seconds(10))
+        #expect(result.stdout == Array("up\n".utf8))
+        #expect(used.hasStarted)
+        used.close()
+        await #expect(throws: SSHError.closed) {
+            try await used.execute("true", timeout: .seconds(5))
+        }
+    }
+
     @Test func deadlineEndsTheWaitAndTheConnectionLivesOn() async throws {
         let fixture = try SSHFixture()
         let connection = fixture.connection()

@@ -10,8 +10,11 @@ public struct ConnectionSettings: Sendable {
     public var nodeAddresses: [String: (host: String, port: Int)] = [:]
     /// Run pvesh, qm and pct through `sudo -n`.
     public var sudo = false
+    /// Connections to the host at most (8 commands each at once) when `sshConnections` is not set:
+    /// 4 × 8 channels carry 32 concurrent commands in one wave.
+    public static let defaultConnections = 4
     /// Connections to the host at most (8 commands each at once).
-    public var connections = 3
+    public var connections = defaultConnections
 
     /// The SSH settings; `host` must be set (``Configuration/require(_:because:)``). The agent comes
     /// from `SSH_AUTH_SOCK` in `environment`, as for OpenSSH.
@@ -49,6 +52,6 @@ public struct ConnectionSettings: Sendable {
             if let address = SettingKind.nodeAddress(item, defaultPort: port) { nodeAddresses[address.node] = (address.host, address.port) }
         }
         sudo = configuration.flag("sudo")
-        connections = configuration.number("sshConnections") ?? 3
+        connections = configuration.number("sshConnections") ?? Self.defaultConnections
     }
 }
