@@ -5,9 +5,10 @@ import ProxmoxCore
 /// Builds `structuredContent`: the tool's own fields plus how the answer was obtained.
 enum Structured {
     /// A model as an MCP value. Not through `Value`'s own Decodable: it runs a regular expression
-    /// on every string (data-URL detection), which made result encoding the largest per-call cost.
+    /// on every string (data-URL detection), which made result encoding the largest per-call cost;
+    /// nor through JSON text and back (``JSONValueEncoder`` builds the same value directly).
     static func encode<T: Encodable>(_ value: T) throws -> Value {
-        mcpValue(try JSONValue.parse(JSONEncoder().encode(value)).hoistingUnmodelled())
+        mcpValue(try JSONValueEncoder.encode(value).hoistingUnmodelled())
     }
 
     static func mcpValue(_ json: JSONValue) -> Value {

@@ -107,7 +107,7 @@ public enum ProxmoxMCPServer {
             let meta = fields.map { Metadata(progressToken: token, additionalFields: $0) }
             let call = CallTool.Parameters(name: name, arguments: arguments?.objectValue, meta: meta)
             let result = try await handle(call, server: server, client: client, fleet: fleet, logger: logger)
-            return DirectRequests.encode(Response<CallTool>(id: id, result: result))
+            return ResponseLine.toolResult(id: id, result) ?? DirectRequests.encode(Response<CallTool>(id: id, result: result))
         } catch {
             let failure = error as? MCPError ?? .internalError("\(error)")
             return DirectRequests.encode(Response<CallTool>(id: id, error: failure))
