@@ -18,6 +18,8 @@ final class ChannelJob {
         case sessionBroken(String)
         /// This command must end now (its channel is closed in the background).
         case abandon(any Error)
+        /// The host refused to open the channel (its `MaxSessions` reached): nothing ran.
+        case refused(String)
     }
 
     let request: ExecRequest
@@ -42,7 +44,9 @@ final class ChannelJob {
         switch stage {
         case .opening:
             guard let opened = pmx_channel_open_session(session) else {
-                return failure(session, code: libssh2_session_last_errno(session), doing: "open a channel")
+                let code = libssh2_session_last_errno(session)
+                if code == LIBSSH2_ERROR_CHANNEL_FAILURE { return .refused(SessionLoop.lastError(session)) }
+                return failure(session, code: code, doing: "open a channel")
             }
             channel = opened
             stage = .starting

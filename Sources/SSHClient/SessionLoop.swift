@@ -22,6 +22,10 @@ final class SessionLoop: @unchecked Sendable {
     private var active: [ChannelJob] = []
     /// Channels whose caller has gone (deadline passed): closed and freed in the background.
     private var abandoned: [OpaquePointer] = []
+    /// Set when the host refused a channel while others were open: its `MaxSessions` is lower than
+    /// `maxChannels`, or it had not yet let go of a channel just closed (sshd frees a session after
+    /// it has read the next packets). No channel opens until one of those ends.
+    private var holdAdmissions = false
     /// Failed connection attempts in a row, and when the next may start (backoff).
     private var failedConnects = 0
     /// Whether a session was up before: the next login is then a reconnect, worth a notice.
@@ -242,7 +246,7 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Moves queued requests onto channels while slots are free.
     private func admitWaiting() -> Bool {
-        guard session != nil else { return false }
+        guard session != nil, !holdAdmissions else { return false }
         var admitted = false
         while !waiting.isEmpty && active.count + abandoned.count < maxChannels {
             active.append(ChannelJob(request: waiting.removeFirst(), maxOutput: endpoint.maxOutputBytes))
@@ -265,6 +269,7 @@ final class SessionLoop: @unchecked Sendable {
                 index += 1
             case let .finished(result):
                 active.remove(at: index)
+                holdAdmissions = false
                 lastUsed = .now
                 let address = inbox.connectedAddress.withLock { $0 }
                 job.request.continuation.resume(with: result.map { output in
@@ -273,9 +278,22 @@ final class SessionLoop: @unchecked Sendable {
                     return answered
                 })
                 progressed = true
+            case let .refused(reason):
+                active.remove(at: index)
+                if active.isEmpty && abandoned.isEmpty && tunnels.isEmpty {
+                    // Nothing else is open: the host refuses sessions outright.
+                    job.request.continuation.resume(throwing: SSHError.channelFailed(reason: "could not open a channel: \(reason)"))
+                } else {
+                    // The host's session limit: the command waits, first in line, for a channel to end.
+                    waiting.insert(job.request, at: 0)
+                    holdAdmissions = true
+                    logger.debug("channel refused, waiting for one to end", metadata: ["open": "\(active.count + abandoned.count + tunnels.count)"])
+                }
+                progressed = true
             case let .abandon(error):
                 // The command must stop (output over the cap): fail it and close its channel in the background.
                 active.remove(at: index)
+                holdAdmissions = false
                 if let channel = job.channel { abandoned.append(channel) }
                 job.request.continuation.resume(throwing: error)
                 progressed = true
@@ -307,6 +325,7 @@ final class SessionLoop: @unchecked Sendable {
                 index += 1
             case .finished:
                 tunnels.remove(at: index)
+                holdAdmissions = false
                 if let channel = job.channel { abandoned.append(channel) }
                 lastUsed = .now
                 progressed = true
@@ -344,6 +363,7 @@ final class SessionLoop: @unchecked Sendable {
             let status = libssh2_channel_free(channel)
             return status != LIBSSH2_ERROR_EAGAIN
         }
+        if abandoned.count != before { holdAdmissions = false }
         return abandoned.count != before
     }
 
@@ -380,6 +400,7 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Frees the session without a polite disconnect when the socket is already dead.
     private func teardown() {
+        holdAdmissions = false
         if let session {
             // Channels of a dead or closing session are freed with it.
             abandoned = []

@@ -72,6 +72,29 @@ import TestSupport
         }
     }
 
+    /// sshd refuses a channel beyond its `MaxSessions` (and, on a busy host, a moment after one
+    /// closed): such a command waits for a channel to end instead of failing; a host that refuses
+    /// every session fails the command at once.
+    @Test func aHostWithFewerSessionsThanChannelsRunsEveryCommand() async throws {
+        let fixture = try SSHFixture(maxSessions: 3)
+        let connection = fixture.connection()
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    let result = try await connection.execute("sleep 0.2; echo \(index)", timeout: .seconds(30))
+                    #expect(result.exitStatus == 0)
+                    return String(decoding: result.stdout, as: UTF8.self)
+                }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(outputs == Set((0..<12).map { "\($0)\n" }))
+        let closed = try SSHFixture(maxSessions: 0)
+        await #expect(throws: SSHError.self) {
+            try await closed.connection().execute("true", timeout: .seconds(10))
+        }
+    }
+
     @Test func deadlineEndsTheWaitAndTheConnectionLivesOn() async throws {
         let fixture = try SSHFixture()
         let connection = fixture.connection()

@@ -10,8 +10,8 @@ import TestSupport
 final class SSHFixture {
     let server: TestSSHServer
 
-    init() throws {
-        server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"))
+    init(maxSessions: Int? = nil) throws {
+        server = try TestSSHServer(simulatorBinary: try Paths.binary("pve-sim"), maxSessions: maxSessions)
     }
 
     /// A second host playing `node` of the same simulated cluster (same state file, same client key).

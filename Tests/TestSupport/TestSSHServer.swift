@@ -33,9 +33,10 @@ public final class TestSSHServer: @unchecked Sendable {
     ///   - listenAddress: the loopback address it listens on (a jump-host test puts the inner host on 127.0.0.2).
     ///   - logLevel: sshd's LogLevel (a bastion's DEBUG1 log shows each forwarded connection).
     ///   - allowForwarding: `AllowTcpForwarding` (a bastion that refuses to forward, for the negative case).
+    ///   - maxSessions: sshd's `MaxSessions` (channels per connection; default sshd's own, 10).
     public init(simulatorBinary: String, node: String = "pve1", sharedStatePath: String? = nil,
                 clientKey: String? = nil, simulatorEnvironment: [String: String] = [:], listenAddress: String = "127.0.0.1",
-                logLevel: String = "ERROR", allowForwarding: Bool = true) throws {
+                logLevel: String = "ERROR", allowForwarding: Bool = true, maxSessions: Int? = nil) throws {
         self.listenAddress = listenAddress
         let base = try Self.makeTemporaryDirectory()
         directory = base
@@ -86,6 +87,7 @@ public final class TestSSHServer: @unchecked Sendable {
                 UsePAM no
                 PermitRootLogin prohibit-password
                 LogLevel \(logLevel)
+                \(maxSessions.map { "MaxSessions \($0)" } ?? "")
                 SetEnv SHLVL=1 PATH=\(binDirectory.path):/usr/local/bin:/usr/bin:/bin PVE_SIM_STATE=\(statePath) PVE_SIM_NODE=\(node) PVE_SIM_ARGV_LOG=\(argvLogPath)\(simulatorEnvironment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined())
 
                 """
