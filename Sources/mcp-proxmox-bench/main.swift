@@ -113,13 +113,18 @@ let toolCalls = try await repeated(100) {
     _ = try mcp.call(nextID, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
 }
 record("tools/call proxmox_node_list through the MCP server", toolCalls)
-// Overhead: a raw exec and a tool call back to back, 200 times; the median of the differences.
+// Overhead: a raw exec and a tool call back to back, the median of the differences. The remote
+// command's own time varies by milliseconds on a busy machine (a pve-sim start), against a
+// difference of tenths of one: 1,000 pairs, each order half the time, so drift cancels out.
 var overhead: [Double] = []
-for _ in 0..<200 {
-    let raw = try await timed { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
+for pair in 0..<1000 {
     nextID += 1
     let id = nextID
-    let call = try await timed { _ = try mcp.call(id, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#) }
+    let request = #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#
+    var raw = 0.0, call = 0.0
+    if pair % 2 == 1 { call = try await timed { _ = try mcp.call(id, request) } }
+    raw = try await timed { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
+    if pair % 2 == 0 { call = try await timed { _ = try mcp.call(id, request) } }
     overhead.append(call - raw)
 }
 record("server overhead: tool call minus raw exec, paired", overhead, target: "≤ 0.5 ms")
@@ -132,7 +137,8 @@ for count in [1, 8, 16, 32] {
         let ids = (0..<count).map { _ -> Int in nextID += 1; return nextID }
         walls.append(try mcp.concurrent(ids, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#))
     }
-    record("\(count) concurrent tool calls, wall time / one call", [Measurement.median(walls) / single], target: count == 16 ? "≤ 1.5×" : "", unit: "×")
+    // No target here: these rows show this machine's 2 cores running pve-sim; the targets are under the host-cost model.
+    record("\(count) concurrent tool calls, wall time / one call", [Measurement.median(walls) / single], unit: "×")
 }
 
 // 4b. The same under the host-cost model: every pvesh/qm/pct waits PVE_SIM_STARTUP_MS (default

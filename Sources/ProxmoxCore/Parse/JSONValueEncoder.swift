@@ -52,17 +52,17 @@ private final class Node {
     }
 
     func set<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        switch value {
-        case let text as String: scalar = .string(text)
-        case let flag as Bool: scalar = .bool(flag)
-        case let number as Int: scalar = JSONValueEncoder.integer(number)
-        case let number as Int64: scalar = JSONValueEncoder.integer(number)
-        case let number as Double: scalar = try Self.checked(number, codingPath)
-        case let json as JSONValue: scalar = JSONValueEncoder.normalized(json)
-        case is Data, is Date, is URL, is Decimal:
+        // By the static type, not by dynamic casts (`as?` to Foundation's bridged types was a tenth
+        // of a tool call's time).
+        if T.self == String.self {
+            scalar = .string(value as! String)
+        } else if T.self == JSONValue.self {
+            scalar = JSONValueEncoder.normalized(value as! JSONValue)
+        } else if T.self == Data.self || T.self == Date.self || T.self == URL.self || T.self == Decimal.self {
             // Types the encoder writes in forms of its own (base64, seconds, a URL string, decimal text).
             scalar = try JSONValue.parse(JSONEncoder().encode(value))
-        default:
+        } else {
+            // Numbers and flags arrive through a single-value container, models through keyed ones.
             try value.encode(to: TreeEncoder(node: self, codingPath: codingPath))
         }
     }
