@@ -76,8 +76,11 @@ struct Measurement: Codable {
               to JSON text and parsed back into a value, and the response encoded through the encoder's generic
               containers. Both are now direct (`JSONValueEncoder`, `ResponseLine`; tests compare them byte for byte
               and value for value with the encoder), which halves the server's CPU per call (5,000 calls: 0.92 to
-              1.22 s before, 0.52 to 0.58 s after, `perf stat -r 10`). The paired overhead row moves with this
-              machine's load far more than that: compare it with the raw exec row of the same run.
+              1.22 s before, 0.52 to 0.58 s after, `perf stat -r 10`), and a call now starts on the thread that read
+              its line (`Task.immediate`) and runs there until it waits for the host: one hop between threads less.
+              What remains is mostly latency, not CPU: the two pipes and the hops between the line reader, Swift's
+              pool and the SSH thread. The paired overhead row moves with this machine's load (the raw exec of the
+              same command varies by milliseconds between runs): compare it with the raw exec row of the same run.
             - **Proxmox tool starts per call** (reads ≤ 1, waiting changes ≤ 2, "where Proxmox allows"; warm, in
               remote-commands.md): met by the guest, snapshot, config, node, storage, task, disk, guest-exec and API
               tools (the schema is read once per server). Above it are the tools that need one answer per Proxmox

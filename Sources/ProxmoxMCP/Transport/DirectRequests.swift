@@ -19,7 +19,14 @@ final class DirectRequests: Sendable {
     typealias Handler = @Sendable (ID, [String: Value]) async -> Data
 
     private let handlers = Mutex<[String: Handler]>([:])
-    private let running = Mutex<[String: Task<Void, Never>]>([:])
+    private let running = Mutex(Running())
+
+    /// The requests being answered, by id; and those whose answer was done before their task was
+    /// filed (a call refused before it waited for anything).
+    private struct Running {
+        var tasks: [String: Task<Void, Never>] = [:]
+        var doneBeforeFiled: Set<String> = []
+    }
 
     func register(_ method: String, _ handler: @escaping Handler) {
         handlers.withLock { $0[method] = handler }
@@ -36,14 +43,19 @@ final class DirectRequests: Sendable {
         guard let key = UnansweredRequests.key(message["id"]), let id = Self.id(message["id"]),
               let handler = handlers.withLock({ $0[method] }) else { return false }
         let parameters = (message["params"] as? [String: Any]).flatMap { Value(json: $0)?.objectValue } ?? [:]
-        running.withLock { running in
-            running[key] = Task { [weak self] in
-                let answer = await handler(id, parameters)
-                let cancelled = Task.isCancelled
-                self?.running.withLock { _ = $0.removeValue(forKey: key) }
-                if !cancelled { try? writer.write(answer) }
-                unanswered.noteAnswered(key)
+        // Started on this thread and run here up to its first wait (for the host, mostly), which
+        // saves a hop to another thread per call; the rest runs on Swift's pool.
+        let task = Task.immediate { [weak self] in
+            let answer = await handler(id, parameters)
+            let cancelled = Task.isCancelled
+            self?.running.withLock { running in
+                if running.tasks.removeValue(forKey: key) == nil { running.doneBeforeFiled.insert(key) }
             }
+            if !cancelled { try? writer.write(answer) }
+            unanswered.noteAnswered(key)
+        }
+        running.withLock { running in
+            if running.doneBeforeFiled.remove(key) == nil { running.tasks[key] = task }
         }
         return true
     }
@@ -51,7 +63,7 @@ final class DirectRequests: Sendable {
     private func cancel(_ notification: [String: Any]) {
         guard let parameters = notification["params"] as? [String: Any],
               let key = UnansweredRequests.key(parameters["requestId"]) else { return }
-        running.withLock { $0.removeValue(forKey: key) }?.cancel()
+        running.withLock { $0.tasks.removeValue(forKey: key) }?.cancel()
     }
 
     /// The SDK's `ID` of a JSON-RPC id the screen let through (a string or a whole number).
