@@ -22,10 +22,10 @@ final class SessionLoop: @unchecked Sendable {
     private var active: [ChannelJob] = []
     /// Channels whose caller has gone (deadline passed): closed and freed in the background.
     private var abandoned: [OpaquePointer] = []
-    /// Set when the host refused a channel while others were open: its `MaxSessions` is lower than
+    /// How many channels were open when the host last refused one: its `MaxSessions` is lower than
     /// `maxChannels`, or it had not yet let go of a channel just closed (sshd frees a session after
-    /// it has read the next packets). No channel opens until one of those ends.
-    private var holdAdmissions = false
+    /// it has read the next packets). No channel opens until fewer are open (one of those ended).
+    private var openWhenRefused: Int?
     /// Failed connection attempts in a row, and when the next may start (backoff).
     private var failedConnects = 0
     /// Whether a session was up before: the next login is then a reconnect, worth a notice.
@@ -245,8 +245,15 @@ final class SessionLoop: @unchecked Sendable {
     // MARK: Channels
 
     /// Moves queued requests onto channels while slots are free.
+    /// Channels open on the session: commands', abandoned ones not yet freed, and tunnels.
+    private var openChannels: Int { active.count + abandoned.count + tunnels.count }
+
     private func admitWaiting() -> Bool {
-        guard session != nil, !holdAdmissions else { return false }
+        guard session != nil else { return false }
+        if let refused = openWhenRefused {
+            guard openChannels < refused else { return false }
+            openWhenRefused = nil
+        }
         var admitted = false
         while !waiting.isEmpty && active.count + abandoned.count < maxChannels {
             active.append(ChannelJob(request: waiting.removeFirst(), maxOutput: endpoint.maxOutputBytes))
@@ -269,7 +276,6 @@ final class SessionLoop: @unchecked Sendable {
                 index += 1
             case let .finished(result):
                 active.remove(at: index)
-                holdAdmissions = false
                 lastUsed = .now
                 let address = inbox.connectedAddress.withLock { $0 }
                 job.request.continuation.resume(with: result.map { output in
@@ -280,20 +286,19 @@ final class SessionLoop: @unchecked Sendable {
                 progressed = true
             case let .refused(reason):
                 active.remove(at: index)
-                if active.isEmpty && abandoned.isEmpty && tunnels.isEmpty {
+                if openChannels == 0 {
                     // Nothing else is open: the host refuses sessions outright.
                     job.request.continuation.resume(throwing: SSHError.channelFailed(reason: "could not open a channel: \(reason)"))
                 } else {
                     // The host's session limit: the command waits, first in line, for a channel to end.
                     waiting.insert(job.request, at: 0)
-                    holdAdmissions = true
-                    logger.debug("channel refused, waiting for one to end", metadata: ["open": "\(active.count + abandoned.count + tunnels.count)"])
+                    openWhenRefused = openChannels
+                    logger.debug("channel refused, waiting for one to end", metadata: ["open": "\(openChannels)"])
                 }
                 progressed = true
             case let .abandon(error):
                 // The command must stop (output over the cap): fail it and close its channel in the background.
                 active.remove(at: index)
-                holdAdmissions = false
                 if let channel = job.channel { abandoned.append(channel) }
                 job.request.continuation.resume(throwing: error)
                 progressed = true
@@ -325,7 +330,6 @@ final class SessionLoop: @unchecked Sendable {
                 index += 1
             case .finished:
                 tunnels.remove(at: index)
-                holdAdmissions = false
                 if let channel = job.channel { abandoned.append(channel) }
                 lastUsed = .now
                 progressed = true
@@ -363,7 +367,6 @@ final class SessionLoop: @unchecked Sendable {
             let status = libssh2_channel_free(channel)
             return status != LIBSSH2_ERROR_EAGAIN
         }
-        if abandoned.count != before { holdAdmissions = false }
         return abandoned.count != before
     }
 
@@ -400,7 +403,6 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Frees the session without a polite disconnect when the socket is already dead.
     private func teardown() {
-        holdAdmissions = false
         if let session {
             // Channels of a dead or closing session are freed with it.
             abandoned = []

@@ -102,15 +102,17 @@ let engine = ProxmoxEngine(runner: runner)
 record("engine.listNodes in-process (same command)", try await repeated(100) { _ = try await engine.listNodes(transport: .api) })
 
 // 3. The same through the whole MCP server: tools/call proxmox_node_list over stdio.
+// The `tools/call` parameters every timed call below sends: the remote command of the raw exec rows.
+let nodeListCall = #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#
 var environment = server.serveEnvironment()
 environment["PROXMOX_LOG_LEVEL"] = "error"
 let mcp = try StdioPeer(binary: try Paths.binary("mcp-proxmox-admin"), arguments: ["serve"], environment: environment)
 _ = try mcp.initialize()
-_ = try mcp.call(2, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+_ = try mcp.call(2, nodeListCall)
 var nextID = 10
 let toolCalls = try await repeated(100) {
     nextID += 1
-    _ = try mcp.call(nextID, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+    _ = try mcp.call(nextID, nodeListCall)
 }
 record("tools/call proxmox_node_list through the MCP server", toolCalls)
 // Overhead: a raw exec and a tool call back to back, the median of the differences. The remote
@@ -120,11 +122,10 @@ var overhead: [Double] = []
 for pair in 0..<1000 {
     nextID += 1
     let id = nextID
-    let request = #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#
     var raw = 0.0, call = 0.0
-    if pair % 2 == 1 { call = try await timed { _ = try mcp.call(id, request) } }
+    if pair % 2 == 1 { call = try await timed { _ = try mcp.call(id, nodeListCall) } }
     raw = try await timed { _ = try await connection.execute(nodeCommand, timeout: .seconds(10)) }
-    if pair % 2 == 0 { call = try await timed { _ = try mcp.call(id, request) } }
+    if pair % 2 == 0 { call = try await timed { _ = try mcp.call(id, nodeListCall) } }
     overhead.append(call - raw)
 }
 record("server overhead: tool call minus raw exec, paired", overhead, target: "≤ 0.5 ms")
@@ -135,7 +136,7 @@ for count in [1, 8, 16, 32] {
     var walls: [Double] = []
     for _ in 0..<5 {
         let ids = (0..<count).map { _ -> Int in nextID += 1; return nextID }
-        walls.append(try mcp.concurrent(ids, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#))
+        walls.append(try mcp.concurrent(ids, nodeListCall))
     }
     // No target here: these rows show this machine's 2 cores running pve-sim; the targets are under the host-cost model.
     record("\(count) concurrent tool calls, wall time / one call", [Measurement.median(walls) / single], unit: "×")
@@ -159,16 +160,15 @@ do {
         defer { peer.close() }
         _ = try peer.initialize()
         var id = 10
-        let request = #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#
-        _ = try peer.call(id, request)
-        let one = try await repeated(5) { id += 1; _ = try peer.call(id, request) }
+        _ = try peer.call(id, nodeListCall)
+        let one = try await repeated(5) { id += 1; _ = try peer.call(id, nodeListCall) }
         let label = "host-cost model, sshConnections \(connections)\(connections == defaultConnections ? " (default)" : "")"
         if connections == 1 { record("host-cost model (\(hostCost) ms per Proxmox tool start): one tool call", one) }
         for count in [1, 8, 16, 32, 64] {
             var walls: [Double] = []
             for _ in 0..<3 {
                 let ids = (0..<count).map { _ -> Int in id += 1; return id }
-                walls.append(try peer.concurrent(ids, request))
+                walls.append(try peer.concurrent(ids, nodeListCall))
             }
             record("\(label): \(count) concurrent tool calls, wall time / one call", [Measurement.median(walls) / Measurement.median(one)],
                    target: connections == defaultConnections && count == 16 ? "≤ 1.5×"
@@ -181,7 +181,7 @@ do {
 let rssBefore = mcp.rssKiB()
 for _ in 0..<1000 {
     nextID += 1
-    _ = try mcp.call(nextID, #"{"name":"proxmox_node_list","arguments":{"transport":"api"}}"#)
+    _ = try mcp.call(nextID, nodeListCall)
 }
 let rssAfter = mcp.rssKiB()
 record("server RSS over SSH after initialize + 100 calls", [Double(rssBefore) / 1024], unit: "MB")

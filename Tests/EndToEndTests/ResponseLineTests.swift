@@ -16,14 +16,9 @@ import TestSupport
 
     @Test func everyGoldenResultIsWrittenAsTheEncoderWritesIt() async throws {
         for row in Golden.rows {
+            let definition = try #require(ToolCatalog.all.first { $0.name == row.tool })
             for transport in ["cli", "api"] {
-                var arguments = row.arguments
-                arguments["transport"] = .string(transport)
-                arguments["dryRun"] = true
-                let definition = try #require(ToolCatalog.all.first { $0.name == row.tool })
-                if definition.properties["transport"] == nil { arguments["transport"] = nil }
-                if definition.isReadOnly { arguments["dryRun"] = nil }
-                let result = await Golden.call(row.tool, arguments)
+                let result = await Golden.call(row.tool, Golden.arguments(row, definition, transport: transport))
                 let direct = try #require(ResponseLine.toolResult(id: .number(7), result), "\(row.tool) \(transport)")
                 #expect(direct == (try Self.encoded(.number(7), result)), "\(row.tool) \(transport)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import ProxmoxCore
 
 /// The JSON-RPC line answering a `tools/call`, written straight from the result: the same bytes as
 /// the SDK's `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` (tests compare the two
@@ -37,7 +38,7 @@ public enum ResponseLine {
     }
 
     /// Appends `value` as JSON; false for what the encoder writes differently or refuses.
-    public static func write(_ value: Value, into line: inout [UInt8]) -> Bool {
+    static func write(_ value: Value, into line: inout [UInt8]) -> Bool {
         switch value {
         case .null:
             line += "null".utf8
@@ -47,10 +48,7 @@ public enum ResponseLine {
             line += String(number).utf8
         case let .double(number):
             guard number.isFinite else { return false }
-            // The encoder's form: Swift's shortest description, without a trailing ".0".
-            var text = number.description
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            line += text.utf8
+            line += JSONValueEncoder.text(of: number).utf8
         case let .string(text):
             writeString(text, into: &line)
         case .data:
@@ -80,7 +78,7 @@ public enum ResponseLine {
     /// A JSON string as the encoder writes it: `"` and `\` escaped, the short escapes for
     /// backspace, tab, newline, form feed and carriage return, `\u00xx` for the other control
     /// characters, everything else (slashes, DEL, non-ASCII) as is.
-    public static func writeString(_ text: String, into line: inout [UInt8]) {
+    static func writeString(_ text: String, into line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -56,6 +56,14 @@ enum Golden {
         result.structuredContent?.objectValue?["commands"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
+    /// The row's arguments in `transport` (where the tool takes one), a change as a dry run.
+    static func arguments(_ row: GoldenRow, _ definition: ToolDefinition, transport: String) -> [String: Value] {
+        var arguments = row.arguments
+        if definition.properties["transport"] != nil { arguments["transport"] = .string(transport) }
+        if !definition.isReadOnly { arguments["dryRun"] = true }
+        return arguments
+    }
+
     /// Runs the row in both transports and checks the command lines; changes run as dry runs.
     static func check(_ row: GoldenRow, sourceLocation: SourceLocation = #_sourceLocation) async {
         let definition = ToolCatalog.all.first { $0.name == row.tool }
@@ -64,10 +72,7 @@ enum Golden {
             return
         }
         for (transport, expected) in [("cli", row.cli), ("api", row.api)] {
-            var arguments = row.arguments
-            if definition.properties["transport"] != nil { arguments["transport"] = .string(transport) }
-            if !definition.isReadOnly { arguments["dryRun"] = true }
-            let result = await call(row.tool, arguments)
+            let result = await call(row.tool, arguments(row, definition, transport: transport))
             #expect(result.isError == false, "\(row.tool) \(transport): \(result.content)", sourceLocation: sourceLocation)
             #expect(commands(result) == expected, "\(row.tool) \(transport)", sourceLocation: sourceLocation)
             if !definition.isReadOnly && row.api.contains(where: { !$0.hasPrefix("pvesh get ") }) {
